@@ -1,0 +1,5 @@
+"""Allow ``python -m calctutor``."""
+
+from calctutor.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""Errors a user can cause, each able to say what went wrong in one line.
+
+Every error the user can trigger derives from :class:`CalcError`; the CLI and the REPL
+catch exactly this class and print :meth:`CalcError.render`, so bad input never shows a
+traceback. Kept free of heavy imports: the CLI imports it at start-up.
+"""
+
+from __future__ import annotations
+
+
+class CalcError(Exception):
+    """An error caused by the user's input, with a message meant for them."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def render(self) -> str:
+        """The message (and hint) as plain text, ready to print."""
+        text = f"error: {self.message}"
+        if self.hint:
+            text += f"\nhint: {self.hint}"
+        return text
+
+
+class ParseError(CalcError):
+    """Input that is not a valid expression; knows where in the text it went wrong."""
+
+    def __init__(
+        self, message: str, text: str, position: int, hint: str | None = None, width: int = 1
+    ) -> None:
+        super().__init__(message, hint)
+        self.text = text
+        self.position = max(0, min(position, len(text)))
+        self.width = max(1, width)
+
+    def caret_lines(self) -> tuple[str, str]:
+        """The input on one line and a caret line under the offending position."""
+        shown, offset = _window(self.text, self.position)
+        caret = " " * offset + "^" * min(self.width, max(1, len(shown) - offset))
+        return shown, caret
+
+    def render(self) -> str:
+        shown, caret = self.caret_lines()
+        text = f"error: {self.message}\n  {shown}\n  {caret}"
+        if self.hint:
+            text += f"\nhint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict:
+        return {"error": self.message, "position": self.position, "input": self.text}
+
+
+class LimitError(CalcError):
+    """Input that is well formed but too big or too slow to work with safely."""
+
+
+class ComputationTimeout(CalcError):
+    """A computation that ran past its time limit."""
+
+
+def _window(text: str, position: int, width: int = 76) -> tuple[str, int]:
+    """A single-line slice of text around position, so long input still fits a terminal."""
+    flat = text.replace("\n", " ").replace("\t", " ")
+    if len(flat) <= width:
+        return flat, position
+    start = max(0, min(position - width // 2, len(flat) - width))
+    piece = flat[start : start + width]
+    offset = position - start
+    if start > 0:
+        piece = "…" + piece[1:]
+    if start + width < len(flat):
+        piece = piece[:-1] + "…"
+    return piece, offset

@@ -1,0 +1,197 @@
+"""SymPy functions that SymPy lacks but machine learning uses: sigmoid, relu, softplus,
+logsumexp — plus the spellings log10, log2 and cbrt, which SymPy rewrites into other forms.
+
+The derivative of each (``fdiff``) is read from the primitives table through
+:func:`calctutor.rules.local_derivative`, so ``sympy.diff`` and our own engines agree by
+construction. Each function also knows how to rewrite itself in exponentials so that
+SymPy's simplification (and the grader) can compare it with other forms.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Function, S
+
+
+def _table_derivative(fn: Function, argindex: int) -> sympy.Expr:
+    from calctutor.rules import local_derivative
+
+    return local_derivative(type(fn).__name__, list(fn.args), argindex - 1)
+
+
+class sigmoid(Function):  # noqa: N801 - the name is the user-facing function name
+    """The logistic function 1/(1 + e^-x)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return S.Half
+        if x is S.Infinity:
+            return S.One
+        if x is S.NegativeInfinity:
+            return S.Zero
+        if x.is_Float:
+            return 1 / (1 + sympy.exp(-x))
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return 1 / (1 + sympy.exp(-x))
+
+    _eval_rewrite_as_tractable = _eval_rewrite_as_exp
+
+    def _eval_rewrite_as_tanh(self, x, **kwargs):
+        return sympy.tanh(x / 2) / 2 + S.Half
+
+    def _eval_evalf(self, prec):
+        return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_positive(self):
+        if self.args[0].is_extended_real:
+            return True
+        return None
+
+    def _latex(self, printer):
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+
+
+class relu(Function):  # noqa: N801
+    """The rectifier max(0, x)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_extended_nonnegative:
+            return x
+        if x.is_extended_nonpositive:
+            return S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_Max(self, x, **kwargs):
+        return sympy.Max(0, x)
+
+    def _eval_rewrite_as_Piecewise(self, x, **kwargs):
+        return sympy.Piecewise((x, x > 0), (0, True))
+
+    def _eval_rewrite_as_Abs(self, x, **kwargs):
+        return (x + sympy.Abs(x)) / 2
+
+    def _eval_evalf(self, prec):
+        return sympy.Max(0, self.args[0])._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_nonnegative(self):
+        if self.args[0].is_extended_real:
+            return True
+        return None
+
+    def _latex(self, printer):
+        return r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0])
+
+
+class softplus(Function):  # noqa: N801
+    """ln(1 + e^x), the smooth ReLU."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sympy.log(2)
+        if x.is_Float:
+            return sympy.log(1 + sympy.exp(x))
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return sympy.log(1 + sympy.exp(x))
+
+    _eval_rewrite_as_exp = _eval_rewrite_as_log
+    _eval_rewrite_as_tractable = _eval_rewrite_as_log
+
+    def _eval_evalf(self, prec):
+        return self._eval_rewrite_as_log(self.args[0])._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_positive(self):
+        if self.args[0].is_extended_real:
+            return True
+        return None
+
+    def _latex(self, printer):
+        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+
+
+class logsumexp(Function):  # noqa: N801
+    """ln(e^a + e^b + ...), the smooth maximum whose gradient is the softmax."""
+
+    @classmethod
+    def eval(cls, *args):
+        if len(args) == 0:
+            raise TypeError("logsumexp needs at least one argument")
+        if len(args) == 1:
+            return args[0]
+        if all(a.is_Float for a in args):
+            return sympy.log(sum(sympy.exp(a) for a in args))
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_log(self, *args, **kwargs):
+        return sympy.log(sum(sympy.exp(a) for a in args))
+
+    _eval_rewrite_as_exp = _eval_rewrite_as_log
+    _eval_rewrite_as_tractable = _eval_rewrite_as_log
+
+    def _eval_evalf(self, prec):
+        args = self.args
+        shift = sympy.Max(*args)
+        stable = shift + sympy.log(sum(sympy.exp(a - shift) for a in args))
+        return stable._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        if all(a.is_extended_real for a in self.args):
+            return True
+        return None
+
+    def _latex(self, printer):
+        return r"\operatorname{logsumexp}\left(%s\right)" % ", ".join(
+            printer._print(a) for a in self.args
+        )
+
+
+def log10(x: sympy.Expr) -> sympy.Expr:
+    """log base 10, kept as SymPy does: ln(x)/ln(10)."""
+    return sympy.log(x, 10)
+
+
+def log2(x: sympy.Expr) -> sympy.Expr:
+    """log base 2, kept as SymPy does: ln(x)/ln(2)."""
+    return sympy.log(x, 2)
+
+
+def cbrt(x: sympy.Expr) -> sympy.Expr:
+    """Cube root as x^(1/3)."""
+    return sympy.Pow(x, sympy.Rational(1, 3))
+
+
+#: Classes defined here, for printers and the table resolver.
+CUSTOM_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "logsumexp": logsumexp}

@@ -1,0 +1,135 @@
+"""Builds SymPy objects for the parser, enforcing the size limits on the way.
+
+Two modes: ``evaluate=True`` gives SymPy's canonical expression (``(x^2)^3`` becomes
+``x^6``); ``evaluate=False`` keeps the learner's structure (``(x^2)^3`` stays a power of a
+power), which the step engine and the graph builder need to teach the chain rule layer
+by layer. Both modes enforce the same limits.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import lru_cache
+
+import sympy
+
+from calctutor.limits import MAX_RESULT_DIGITS, MAX_SYMBOLIC_EXPONENT
+from calctutor.primitives import by_name
+
+
+class LimitExceeded(Exception):
+    """Raised by the builder; the parser turns it into a ParseError at the operator."""
+
+
+@lru_cache(maxsize=4096)
+def symbol(name: str) -> sympy.Symbol:
+    """The one SymPy symbol for a variable name. Variables are real: this is real calculus."""
+    return sympy.Symbol(name, real=True)
+
+
+_CONSTANTS = {"pi": sympy.pi, "e": sympy.E, "oo": sympy.oo, "inf": sympy.oo, "infinity": sympy.oo}
+
+
+def resolve(spec: str):
+    """The callable behind a table row's ``sympy`` field ("sympy:sin", "calctutor:sigmoid")."""
+    module, _, attr = spec.partition(":")
+    if module == "sympy":
+        return getattr(sympy, attr)
+    from calctutor import mathfuncs
+
+    return getattr(mathfuncs, attr)
+
+
+def number(literal: str) -> sympy.Rational:
+    """An exact number from a decimal literal: 0.5 is 1/2, 1.41e-2 is 141/10000."""
+    value = Fraction(literal)
+    return sympy.Integer(value.numerator) if value.denominator == 1 else sympy.Rational(
+        value.numerator, value.denominator
+    )
+
+
+def constant(name: str) -> sympy.Expr:
+    return _CONSTANTS[name]
+
+
+def check_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
+    """Refuse powers whose exact value or expansion would be astronomically large."""
+    if exponent.is_Integer or exponent.is_Rational:
+        size = abs(int(exponent.p)) if exponent.is_Integer else abs(exponent.p / exponent.q)
+        if base.is_Rational and base not in (0, 1, -1):
+            magnitude = max(abs(base.p), abs(base.q))
+            digits = size * math.log10(magnitude) if magnitude.bit_length() < 1000 else (
+                size * magnitude.bit_length() * 0.30103
+            )
+            if digits > MAX_RESULT_DIGITS:
+                raise LimitExceeded(
+                    f"this power is too large: about {_human(digits)} digits "
+                    f"(the limit is {MAX_RESULT_DIGITS:,})"
+                )
+        elif not base.is_number and exponent.is_Integer and size > MAX_SYMBOLIC_EXPONENT:
+            raise LimitExceeded(
+                f"exponent {_human(size)} is too large (the limit is {MAX_SYMBOLIC_EXPONENT:,})"
+            )
+
+
+def _human(x: float) -> str:
+    return f"{x:,.0f}" if x < 1e15 else f"{x:.3g}"
+
+
+class Builder:
+    """Makes SymPy nodes; one instance per parse."""
+
+    def __init__(self, evaluate: bool = True) -> None:
+        self.evaluate = evaluate
+
+    def add(self, a, b):
+        return sympy.Add(a, b, evaluate=self.evaluate)
+
+    def sub(self, a, b):
+        return sympy.Add(a, self.neg(b), evaluate=self.evaluate)
+
+    def neg(self, a):
+        if a.is_Number:
+            return -a
+        return sympy.Mul(sympy.S.NegativeOne, a, evaluate=self.evaluate)
+
+    def mul(self, a, b):
+        return sympy.Mul(a, b, evaluate=self.evaluate)
+
+    def div(self, a, b):
+        if self.evaluate:
+            return a / b
+        if a == 1:
+            return sympy.Pow(b, -1, evaluate=False)
+        return sympy.Mul(a, sympy.Pow(b, -1, evaluate=False), evaluate=False)
+
+    def pow(self, a, b):
+        check_power(a, b)
+        return sympy.Pow(a, b, evaluate=self.evaluate)
+
+    def abs(self, a):
+        return sympy.Abs(a, evaluate=self.evaluate)
+
+    def call(self, name: str, args: list):
+        """Apply a table function (or ``log`` with a base) to its arguments."""
+        if name == "log" and len(args) == 2 or name.startswith("log_"):
+            value, base = args
+            if self.evaluate:
+                return sympy.log(value, base)
+            return sympy.Mul(
+                sympy.log(value, evaluate=False),
+                sympy.Pow(sympy.log(base, evaluate=False), -1, evaluate=False),
+                evaluate=False,
+            )
+        row = by_name(name)
+        fn = resolve(row.sympy)
+        if row.name == "sqrt":
+            return sympy.Pow(args[0], sympy.S.Half, evaluate=self.evaluate)
+        if row.name == "cbrt":
+            return sympy.Pow(args[0], sympy.Rational(1, 3), evaluate=self.evaluate)
+        if row.name in ("log10", "log2"):
+            return self.call("log", [args[0], sympy.Integer(10 if row.name == "log10" else 2)])
+        if self.evaluate:
+            return fn(*args)
+        return fn(*args, evaluate=False)

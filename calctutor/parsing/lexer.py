@@ -1,0 +1,222 @@
+"""Tokenizer: turns what a learner types into tokens with positions.
+
+Knows the spellings learners use (``·`` ``×`` ``−`` ``²`` ``π`` ``θ`` ``σ`` ``√``) and the
+rule for words: a known name (function, constant, Greek letter, a name the user defined)
+is one token; ``x1`` and ``x_1`` are one name; any other word is read as a product,
+taking the longest known names first (``xy`` → x·y, ``sinx`` → sin x, ``2pix`` → 2·π·x).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from calctutor.errors import ParseError
+from calctutor.limits import MAX_INPUT_LENGTH, MAX_NUMBER_DIGITS
+from calctutor.primitives import FUNCTION_NAMES
+
+CONSTANTS = frozenset({"pi", "e", "oo", "inf", "infinity"})
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
+    "rho sigma tau upsilon phi chi psi omega".split()
+)
+_GREEK_CHARS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "ρ": "rho", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "ϑ": "theta",
+}
+_SPECIAL_NAMES = {"π": ("CONST", "pi"), "∞": ("CONST", "oo"), "ℯ": ("CONST", "e"),
+                  "σ": ("FUNC", "sigmoid")}
+_OPERATOR_CHARS = {
+    "+": "+", "-": "-", "*": "*", "/": "/", "^": "^", "(": "(", ")": ")", ",": ",",
+    "|": "|", "=": "=", ";": ";", "\n": ";", "[": "(", "]": ")",
+    "·": "*", "×": "*", "⋅": "*", "∗": "*", "−": "-", "–": "-", "÷": "/", "∕": "/",
+    "√": "SQRT",
+}
+_SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
+                 "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+"}
+_DIGITS = frozenset("0123456789")
+_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+(?![0-9.]))?", re.ASCII)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+_SUBSCRIPTED = re.compile(r"[A-Za-z]+_[A-Za-z0-9_]+|[A-Za-z][0-9]+")
+_LOG_BASE = re.compile(r"log_([0-9]+|e|[A-Za-z])")
+
+#: Every function spelling, plus the ``log_b`` family handled by the parser.
+KNOWN_FUNCTIONS = FUNCTION_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: kind is NUM, VAR, CONST, FUNC, SUP, SQRT, EOF or the operator itself."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+def suggest_function(word: str) -> str | None:
+    """The known function name closest to a misspelt one, if any is close."""
+    close = difflib.get_close_matches(word.lower(), sorted(KNOWN_FUNCTIONS), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class Lexer:
+    """Splits text into tokens; ``names`` are extra whole-word names (user definitions)."""
+
+    def __init__(self, text: str, names: Iterable[str] = (), functions: Iterable[str] = ()):
+        self.text = text
+        self.user_names = frozenset(names)
+        self.user_functions = frozenset(functions)
+        self.known = KNOWN_FUNCTIONS | CONSTANTS | GREEK | self.user_names | self.user_functions
+        self._longest = max(len(k) for k in self.known)
+
+    def tokens(self) -> list[Token]:
+        text = self.text
+        if len(text) > MAX_INPUT_LENGTH:
+            raise ParseError(
+                f"input is too long ({len(text)} characters; the limit is {MAX_INPUT_LENGTH})",
+                text, MAX_INPUT_LENGTH,
+            )
+        out: list[Token] = []
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch in " \t\r\u00a0":
+                i += 1
+                continue
+            if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
+                i = self._number(i, out)
+                continue
+            if ch == "*" and text.startswith("**", i):
+                out.append(Token("^", "**", i, i + 2))
+                i += 2
+                continue
+            if ch in _OPERATOR_CHARS:
+                kind = _OPERATOR_CHARS[ch]
+                out.append(Token(kind, ch, i, i + 1))
+                i += 1
+                continue
+            if ch in _SUPERSCRIPTS:
+                j = i
+                while j < n and text[j] in _SUPERSCRIPTS:
+                    j += 1
+                value = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
+                if not re.fullmatch(r"[+-]?\d+", value):
+                    raise ParseError("this superscript is not a whole number", text, i, width=j - i)
+                out.append(Token("SUP", value, i, j))
+                i = j
+                continue
+            if ch in _SPECIAL_NAMES:
+                kind, value = _SPECIAL_NAMES[ch]
+                out.append(Token(kind, value, i, i + 1))
+                i += 1
+                continue
+            if ch in _GREEK_CHARS:
+                out.append(self._classify(_GREEK_CHARS[ch], i, i + 1))
+                i += 1
+                continue
+            match = _WORD.match(text, i)
+            if match:
+                self._word(match.group(), i, out)
+                i = match.end()
+                continue
+            raise ParseError(f"unexpected character {ch!r}", text, i,
+                             hint=_character_hint(ch))
+        out.append(Token("EOF", "", n, n))
+        return out
+
+    # ── pieces ──────────────────────────────────────────────────────────────────────
+    def _number(self, i: int, out: list[Token]) -> int:
+        match = _NUMBER.match(self.text, i)
+        assert match is not None
+        literal = match.group()
+        digits = sum(c in _DIGITS for c in match.group(1))
+        if digits > MAX_NUMBER_DIGITS:
+            raise ParseError(
+                f"number has too many digits ({digits}; the limit is {MAX_NUMBER_DIGITS})",
+                self.text, i, width=len(literal),
+            )
+        if match.group(2) and abs(int(match.group(2)[1:])) > 1000:
+            raise ParseError("exponent of this number is too large (limit e±1000)",
+                             self.text, i, width=len(literal))
+        out.append(Token("NUM", literal, i, match.end()))
+        return match.end()
+
+    def _classify(self, name: str, start: int, end: int) -> Token:
+        if name in self.user_names:
+            return Token("VAR", name, start, end)
+        if name in self.user_functions or name in KNOWN_FUNCTIONS:
+            return Token("FUNC", name, start, end)
+        if name in CONSTANTS:
+            return Token("CONST", name, start, end)
+        return Token("VAR", name, start, end)
+
+    def _word(self, word: str, start: int, out: list[Token]) -> None:
+        end = start + len(word)
+        followed_by_paren = end < len(self.text) and self.text[end] == "("
+        if word in self.known:
+            out.append(self._classify(word, start, end))
+            return
+        if _LOG_BASE.fullmatch(word):
+            out.append(Token("FUNC", word, start, end))
+            return
+        if _SUBSCRIPTED.fullmatch(word):
+            out.append(Token("VAR", word, start, end))
+            return
+        if followed_by_paren:
+            guess = suggest_function(word)
+            if guess:
+                raise ParseError(f"unknown function '{word}' — did you mean {guess}?",
+                                 self.text, start, width=len(word))
+            hint = (f"for a product write {'*'.join(word)}*(...)" if word.isalpha()
+                    else "see `calctutor parse --help` for the functions calctutor knows")
+            raise ParseError(f"unknown function '{word}'", self.text, start, width=len(word),
+                             hint=hint)
+        out.extend(self._split(word, start))
+
+    def _split(self, word: str, start: int) -> list[Token]:
+        """Read an unknown word as a product: longest known names first, else letters."""
+        pieces: list[Token] = []
+        i, n = 0, len(word)
+        while i < n:
+            for length in range(min(n - i, self._longest), 1, -1):
+                piece = word[i : i + length]
+                if piece in self.known:
+                    pieces.append(self._classify(piece, start + i, start + i + length))
+                    i += length
+                    break
+            else:
+                ch = word[i]
+                if ch == "_":
+                    raise ParseError("a name cannot start with '_' here", self.text, start + i)
+                j = i + 1
+                while j < n and word[j] in _DIGITS:
+                    j += 1
+                if ch in _DIGITS:
+                    pieces.append(Token("NUM", word[i:j], start + i, start + j))
+                else:
+                    pieces.append(self._classify(word[i:j], start + i, start + j))
+                i = j
+        return pieces
+
+
+def _character_hint(ch: str) -> str | None:
+    hints = {
+        "!": "factorials are not supported; use a product",
+        "'": "to differentiate, use `calctutor diff` (or d/dx in the REPL)",
+        '"': "quotes are not part of an expression",
+        "{": "use round brackets ( ) for grouping",
+        "}": "use round brackets ( ) for grouping",
+        ".": "a decimal point needs digits, as in 0.5",
+        "<": "inequalities are not expressions",
+        ">": "inequalities are not expressions",
+        "&": None,
+        "%": "write percentages as fractions, e.g. 0.05",
+        "#": None,
+        "@": "matrix products are not supported; write the sum out",
+    }
+    return hints.get(ch)

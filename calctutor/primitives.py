@@ -1,0 +1,257 @@
+"""The one table of primitives: every derivative rule calctutor knows is written here.
+
+Each row describes one elementary function or operator: its name in our input syntax,
+how to build it in SymPy, how to evaluate it in NumPy, its local derivative(s), the name
+of the rule a teacher would cite, a one-line explanation, a domain note, and the classic
+slips learners make with it. The step engine, the autodiff engine, the graph, the
+grader's mistake diagnosis and the lessons all read this table; nothing else writes a
+derivative rule.
+
+Why formulas are strings: the table must be importable without SymPy (start-up time is a
+feature, and the REPL completer needs the names at once). The formulas are written in
+calctutor's own input syntax and turned into SymPy expressions on demand by
+:mod:`calctutor.rules`, through our own parser; they are trusted, fixed text.
+
+Formula variables:
+- unary rows: ``u`` is the argument;
+- binary rows: ``u`` and ``v`` are the two arguments, one formula per argument;
+- variadic rows (``arity == -1``): one formula for "the argument being differentiated"
+  ``u``; ``s`` stands for the whole call and ``w`` for each *other* argument (a formula
+  that mentions ``w`` is multiplied over every other argument).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Mistake",
+    "Primitive",
+    "PRIMITIVES",
+    "OPERATORS",
+    "FUNCTION_NAMES",
+    "by_name",
+    "operator",
+    "lookup",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    """A classic wrong local derivative, used to diagnose a learner's slip."""
+
+    label: str  # one of the mistake labels in shared/CLI.md
+    formula: str  # the wrong local derivative, same variables as the row's formulas
+    description: str  # what the learner did, in a few words
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    """One row of the table: an elementary function or an operator."""
+
+    name: str  # canonical name in our input syntax
+    sympy: str  # "sympy:<attr>" or "calctutor:<attr>" (resolved lazily)
+    numpy: str  # key in calctutor.numeric.FUNCTIONS
+    derivatives: tuple[str, ...]  # local derivative per argument (see module docstring)
+    rule: str  # the rule's name, as a teacher would cite it
+    explanation: str  # one line: why the rule holds or what to remember
+    domain: str = "all real numbers"
+    arity: int = 1  # -1: any number of arguments (at least one)
+    aliases: tuple[str, ...] = ()
+    inverse: str | None = None  # name of the inverse function, for sin^-1(x)
+    mistakes: tuple[Mistake, ...] = ()
+    sugar: bool = False  # parse-only spelling: SymPy rewrites it into other rows
+    kind: str = "function"  # "function" or "operator"
+    latex: str | None = None
+    tags: tuple[str, ...] = field(default=())
+
+
+def _m(label: str, formula: str, description: str) -> Mistake:
+    return Mistake(label, formula, description)
+
+
+# ── Operators ───────────────────────────────────────────────────────────────────────
+# u, v are the operands. Sums and products with more operands apply the rule pairwise.
+OPERATORS: tuple[Primitive, ...] = (
+    Primitive("add", "sympy:Add", "add", ("1", "1"), "sum rule",
+              "The derivative of a sum is the sum of the derivatives.", arity=2,
+              kind="operator", mistakes=(_m("sign", "-1", "flipped the sign of a term"),)),
+    Primitive("sub", "sympy:Add", "subtract", ("1", "-1"), "difference rule",
+              "The derivative of a difference is the difference of the derivatives.",
+              arity=2, kind="operator",
+              mistakes=(_m("sign", "1", "added the derivative of a subtracted term"),)),
+    Primitive("neg", "sympy:Mul", "negative", ("-1",), "constant multiple rule",
+              "Negation is multiplication by the constant -1.", kind="operator"),
+    Primitive("mul", "sympy:Mul", "multiply", ("v", "u"), "product rule",
+              "(f g)' = f' g + f g': each factor takes its turn being differentiated.",
+              arity=2, kind="operator",
+              mistakes=(_m("product_rule", "0", "dropped one of the two product-rule terms"),)),
+    Primitive("div", "sympy:Mul", "divide", ("1/v", "-u/v^2"), "quotient rule",
+              "(f/g)' = (f' g - f g') / g^2: low d-high minus high d-low, over low squared.",
+              domain="denominator not zero", arity=2, kind="operator",
+              mistakes=(_m("quotient_rule", "u/v^2", "reversed the numerator (f g' - f' g)"),
+                        _m("quotient_rule", "-u/v", "forgot to square the denominator"))),
+    Primitive("pow", "sympy:Pow", "power", ("v*u^(v-1)", "u^v*ln(u)"), "power rule",
+              "d/du u^n = n u^(n-1): bring the exponent down, lower it by one.",
+              domain="u > 0 when the exponent is not a constant", arity=2, kind="operator",
+              mistakes=(_m("power_rule", "v*u^v", "kept the exponent instead of lowering it"),
+                        _m("power_rule", "u^(v-1)", "forgot to bring the exponent down"),
+                        _m("exp_rule", "v*u^(v-1)", "used the power rule on a variable exponent"),
+                        _m("exp_rule", "u^v", "forgot the factor ln(a) of a^x"))),
+)
+
+# ── Exponentials and logarithms ─────────────────────────────────────────────────────
+_EXP_LOG: tuple[Primitive, ...] = (
+    Primitive("exp", "sympy:exp", "exp", ("exp(u)",), "exponential rule",
+              "e^u is its own derivative: its slope equals its height.",
+              latex=r"e^{u}",
+              mistakes=(_m("exp_rule", "u*exp(u-1)", "treated e^u with the power rule"),)),
+    Primitive("ln", "sympy:log", "log", ("1/u",), "natural log rule",
+              "d/du ln u = 1/u: the log's slope falls off as its input grows.",
+              domain="u > 0", aliases=("log",),
+              mistakes=(_m("log_rule", "1/u^2", "gave 1/u^2 for the log's derivative"),)),
+    Primitive("log10", "calctutor:log10", "log10", ("1/(u*ln(10))",), "logarithm base b rule",
+              "log_b u = ln u / ln b, so its derivative is 1/(u ln b).", domain="u > 0",
+              sugar=True,
+              mistakes=(_m("log_rule", "1/u", "forgot the factor 1/ln(b)"),)),
+    Primitive("log2", "calctutor:log2", "log2", ("1/(u*ln(2))",), "logarithm base b rule",
+              "log_b u = ln u / ln b, so its derivative is 1/(u ln b).", domain="u > 0",
+              sugar=True,
+              mistakes=(_m("log_rule", "1/u", "forgot the factor 1/ln(b)"),)),
+    Primitive("sqrt", "sympy:sqrt", "sqrt", ("1/(2*sqrt(u))",), "square root rule",
+              "sqrt(u) = u^(1/2), so by the power rule its derivative is 1/(2 sqrt(u)).",
+              domain="u >= 0 (derivative needs u > 0)", sugar=True,
+              mistakes=(_m("power_rule", "sqrt(u)/2", "did not lower the exponent 1/2"),)),
+    Primitive("cbrt", "calctutor:cbrt", "cbrt", ("1/(3*u^(2/3))",), "cube root rule",
+              "cbrt(u) = u^(1/3), so its derivative is 1/(3 u^(2/3)).",
+              domain="u >= 0 (real cube root of SymPy's principal branch)", sugar=True),
+)
+
+# ── Trigonometric ───────────────────────────────────────────────────────────────────
+_TRIG: tuple[Primitive, ...] = (
+    Primitive("sin", "sympy:sin", "sin", ("cos(u)",), "sine rule",
+              "The slope of sin is cos: sin climbs fastest where it crosses zero.",
+              inverse="asin",
+              mistakes=(_m("wrong_outer_derivative", "-cos(u)", "gave -cos for the derivative of sin"),)),
+    Primitive("cos", "sympy:cos", "cos", ("-sin(u)",), "cosine rule",
+              "The slope of cos is -sin: cos starts falling as u leaves 0.",
+              inverse="acos",
+              mistakes=(_m("wrong_outer_derivative", "sin(u)", "gave sin (lost the minus sign) for cos"),)),
+    Primitive("tan", "sympy:tan", "tan", ("sec(u)^2",), "tangent rule",
+              "d/du tan u = sec^2 u = 1 + tan^2 u.", domain="cos(u) != 0", inverse="atan",
+              mistakes=(_m("wrong_outer_derivative", "sec(u)", "gave sec without the square for tan"),)),
+    Primitive("sec", "sympy:sec", "sec", ("sec(u)*tan(u)",), "secant rule",
+              "d/du sec u = sec u tan u.", domain="cos(u) != 0", inverse="asec"),
+    Primitive("csc", "sympy:csc", "csc", ("-csc(u)*cot(u)",), "cosecant rule",
+              "d/du csc u = -csc u cot u.", domain="sin(u) != 0", inverse="acsc"),
+    Primitive("cot", "sympy:cot", "cot", ("-csc(u)^2",), "cotangent rule",
+              "d/du cot u = -csc^2 u.", domain="sin(u) != 0", inverse="acot"),
+)
+
+# ── Inverse trigonometric ───────────────────────────────────────────────────────────
+_INVERSE_TRIG: tuple[Primitive, ...] = (
+    Primitive("asin", "sympy:asin", "arcsin", ("1/sqrt(1-u^2)",), "arcsine rule",
+              "d/du asin u = 1/sqrt(1 - u^2).", domain="-1 <= u <= 1 (derivative: |u| < 1)",
+              aliases=("arcsin",), inverse="sin"),
+    Primitive("acos", "sympy:acos", "arccos", ("-1/sqrt(1-u^2)",), "arccosine rule",
+              "d/du acos u = -1/sqrt(1 - u^2).", domain="-1 <= u <= 1 (derivative: |u| < 1)",
+              aliases=("arccos",), inverse="cos"),
+    Primitive("atan", "sympy:atan", "arctan", ("1/(1+u^2)",), "arctangent rule",
+              "d/du atan u = 1/(1 + u^2).", aliases=("arctan",), inverse="tan"),
+    Primitive("asec", "sympy:asec", "arcsec", ("1/(abs(u)*sqrt(u^2-1))",), "arcsecant rule",
+              "d/du asec u = 1/(|u| sqrt(u^2 - 1)).", domain="|u| >= 1",
+              aliases=("arcsec",), inverse="sec"),
+    Primitive("acsc", "sympy:acsc", "arccsc", ("-1/(abs(u)*sqrt(u^2-1))",), "arccosecant rule",
+              "d/du acsc u = -1/(|u| sqrt(u^2 - 1)).", domain="|u| >= 1",
+              aliases=("arccsc",), inverse="csc"),
+    Primitive("acot", "sympy:acot", "arccot", ("-1/(1+u^2)",), "arccotangent rule",
+              "d/du acot u = -1/(1 + u^2).", aliases=("arccot",), inverse="cot"),
+)
+
+# ── Hyperbolic ──────────────────────────────────────────────────────────────────────
+_HYPERBOLIC: tuple[Primitive, ...] = (
+    Primitive("sinh", "sympy:sinh", "sinh", ("cosh(u)",), "hyperbolic sine rule",
+              "d/du sinh u = cosh u (no minus signs, unlike sin).", inverse="asinh"),
+    Primitive("cosh", "sympy:cosh", "cosh", ("sinh(u)",), "hyperbolic cosine rule",
+              "d/du cosh u = sinh u (no minus sign, unlike cos).", inverse="acosh"),
+    Primitive("tanh", "sympy:tanh", "tanh", ("1-tanh(u)^2",), "tanh rule",
+              "d/du tanh u = 1 - tanh^2 u: at most 1, and near 0 once tanh saturates.",
+              inverse="atanh", tags=("activation",),
+              mistakes=(_m("wrong_outer_derivative", "1+tanh(u)^2", "gave 1 + tanh^2 for tanh"),)),
+    Primitive("sech", "sympy:sech", "sech", ("-sech(u)*tanh(u)",), "hyperbolic secant rule",
+              "d/du sech u = -sech u tanh u."),
+    Primitive("csch", "sympy:csch", "csch", ("-csch(u)*coth(u)",), "hyperbolic cosecant rule",
+              "d/du csch u = -csch u coth u.", domain="u != 0"),
+    Primitive("coth", "sympy:coth", "coth", ("1-coth(u)^2",), "hyperbolic cotangent rule",
+              "d/du coth u = 1 - coth^2 u.", domain="u != 0"),
+    Primitive("asinh", "sympy:asinh", "arcsinh", ("1/sqrt(u^2+1)",), "inverse hyperbolic sine rule",
+              "d/du asinh u = 1/sqrt(u^2 + 1).", aliases=("arcsinh", "arsinh"), inverse="sinh"),
+    Primitive("acosh", "sympy:acosh", "arccosh", ("1/sqrt(u^2-1)",), "inverse hyperbolic cosine rule",
+              "d/du acosh u = 1/sqrt(u^2 - 1).", domain="u >= 1 (derivative: u > 1)",
+              aliases=("arccosh", "arcosh"), inverse="cosh"),
+    Primitive("atanh", "sympy:atanh", "arctanh", ("1/(1-u^2)",), "inverse hyperbolic tangent rule",
+              "d/du atanh u = 1/(1 - u^2).", domain="-1 < u < 1",
+              aliases=("arctanh", "artanh"), inverse="tanh"),
+)
+
+# ── Pieces, kinks and machine-learning functions ───────────────────────────────────
+_ML: tuple[Primitive, ...] = (
+    Primitive("abs", "sympy:Abs", "absolute", ("sign(u)",), "absolute value rule",
+              "d/du |u| = sign(u) = u/|u|, for u != 0; the corner at 0 has no slope.",
+              domain="derivative undefined at u = 0"),
+    Primitive("sign", "sympy:sign", "sign", ("0",), "sign rule",
+              "sign is flat on each side of 0, so its derivative is 0 for u != 0.",
+              domain="derivative undefined at u = 0"),
+    Primitive("step", "sympy:Heaviside", "heaviside", ("0",), "step rule",
+              "The unit step is flat on each side of 0: derivative 0 for u != 0.",
+              domain="derivative undefined at u = 0", aliases=("heaviside",)),
+    Primitive("sigmoid", "calctutor:sigmoid", "sigmoid", ("sigmoid(u)*(1-sigmoid(u))",),
+              "sigmoid rule",
+              "s' = s (1 - s): at most 1/4 (at u = 0), tiny for large |u| - vanishing gradients.",
+              aliases=("σ", "logistic"), tags=("activation",),
+              mistakes=(_m("wrong_outer_derivative", "sigmoid(u)", "gave s instead of s(1 - s)"),)),
+    Primitive("relu", "calctutor:relu", "relu", ("step(u)",), "ReLU rule",
+              "relu(u) = max(0, u): slope 1 for u > 0, 0 for u < 0, undefined at the kink u = 0.",
+              domain="derivative undefined at u = 0 (by convention 0 or 1)",
+              tags=("activation",)),
+    Primitive("softplus", "calctutor:softplus", "softplus", ("sigmoid(u)",), "softplus rule",
+              "softplus(u) = ln(1 + e^u), a smooth ReLU; its derivative is the sigmoid.",
+              tags=("activation",)),
+    Primitive("max", "sympy:Max", "maximum", ("step(u - w)",), "max rule",
+              "max passes the slope of whichever argument is largest; undefined at a tie.",
+              domain="derivative undefined where two arguments tie", arity=-1),
+    Primitive("min", "sympy:Min", "minimum", ("step(w - u)",), "min rule",
+              "min passes the slope of whichever argument is smallest; undefined at a tie.",
+              domain="derivative undefined where two arguments tie", arity=-1),
+    Primitive("logsumexp", "calctutor:logsumexp", "logsumexp", ("exp(u - s)",), "log-sum-exp rule",
+              "d/du_i log(sum e^u_j) = e^u_i / sum e^u_j: the softmax.", arity=-1,
+              tags=("activation",)),
+)
+
+PRIMITIVES: tuple[Primitive, ...] = _EXP_LOG + _TRIG + _INVERSE_TRIG + _HYPERBOLIC + _ML
+
+_BY_NAME: dict[str, Primitive] = {}
+for _row in PRIMITIVES:
+    _BY_NAME[_row.name] = _row
+    for _alias in _row.aliases:
+        _BY_NAME[_alias] = _row
+_OPERATORS_BY_NAME: dict[str, Primitive] = {row.name: row for row in OPERATORS}
+
+#: Every spelling of a function the parser accepts (names and aliases), plus ``log``
+#: with a base argument, which the parser treats specially.
+FUNCTION_NAMES: frozenset[str] = frozenset(_BY_NAME)
+
+
+def by_name(name: str) -> Primitive:
+    """The function row for a name or alias; KeyError if there is none."""
+    return _BY_NAME[name]
+
+
+def lookup(name: str) -> Primitive | None:
+    """The function row for a name or alias, or None."""
+    return _BY_NAME.get(name)
+
+
+def operator(name: str) -> Primitive:
+    """The operator row (add, sub, neg, mul, div, pow)."""
+    return _OPERATORS_BY_NAME[name]
