@@ -1,0 +1,40 @@
+"""The Typer application object and the global options (``--version``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from calctutor import __version__
+
+app = typer.Typer(
+    name="calctutor",
+    help=(
+        "[bold]calctutor[/bold] — a calculus tutor for the maths behind machine learning.\n\n"
+        "Type functions the way you write them ([cyan]3x^2 sin x[/cyan], "
+        "[cyan]sigmoid(w x + b)[/cyan]) and see derivatives step by step, computational "
+        "graphs and backpropagation, graded answers with the mistake named, and lessons."
+    ),
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"calctutor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """calctutor — derivatives, graphs and backprop, step by step."""

@@ -1,0 +1,6 @@
+"""Imports every command module so that each registers itself on the app.
+
+Order here is the order of ``calctutor --help``.
+"""
+
+from calctutor.cli import cmd_parse  # noqa: F401
