@@ -33,6 +33,9 @@ __all__ = [
     "by_name",
     "operator",
     "lookup",
+    "Rule",
+    "RULES",
+    "rule",
 ]
 
 
@@ -99,6 +102,61 @@ OPERATORS: tuple[Primitive, ...] = (
                         _m("exp_rule", "v*u^(v-1)", "used the power rule on a variable exponent"),
                         _m("exp_rule", "u^v", "forgot the factor ln(a) of a^x"))),
 )
+
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A structural rule of differentiation (not tied to one function)."""
+
+    key: str
+    name: str  # as shown to learners and in JSON ("chain rule")
+    explanation: str
+    formula: str = ""  # the rule in words-and-symbols, for hints
+
+
+#: Structural rules. Function rows above carry their own rule names ("sine rule").
+RULES: dict[str, Rule] = {r.key: r for r in (
+    Rule("constant", "constant rule", "A constant does not change, so its derivative is 0.",
+         "d/dx c = 0"),
+    Rule("identity", "identity rule", "x changes exactly as fast as x: the slope of y = x is 1.",
+         "d/dx x = 1"),
+    Rule("other_variable", "constant rule",
+         "Another variable is held fixed in a partial derivative, so it acts as a constant.",
+         "d/dx y = 0"),
+    Rule("constant_multiple", "constant multiple rule",
+         "A constant factor stays put: (c f)' = c f'.", "(c f)' = c f'"),
+    Rule("sum", "sum rule", "Differentiate a sum term by term.", "(f + g)' = f' + g'"),
+    Rule("product", "product rule",
+         "Each factor takes its turn being differentiated while the others stay.",
+         "(f g)' = f' g + f g'"),
+    Rule("quotient", "quotient rule",
+         "Low d-high minus high d-low, over the square of what's below.",
+         "(f/g)' = (f' g - f g') / g^2"),
+    Rule("power", "power rule", "Bring the exponent down and lower it by one.",
+         "d/dx x^n = n x^(n-1)"),
+    Rule("exponential", "exponential rule",
+         "a^x grows in proportion to itself, with the factor ln a.",
+         "d/dx a^x = a^x ln(a)"),
+    Rule("chain", "chain rule",
+         "Outer derivative, evaluated at the inside, times the inner derivative.",
+         "dz/dx = dz/du * du/dx"),
+    Rule("log_diff", "logarithmic differentiation",
+         "For f^g, differentiate ln(y) = g ln(f), then multiply back by y.",
+         "(f^g)' = f^g (g' ln f + g f'/f)"),
+    Rule("simplify", "simplify", "Tidy the result without changing its value.", ""),
+    Rule("rewrite", "rewrite", "Write the expression in an equivalent form that a rule fits.", ""),
+    Rule("sympy", "by SymPy",
+         "No teaching rule covers this form; SymPy computed the derivative directly.", ""),
+    Rule("higher_order", "higher-order derivative",
+         "Differentiate the derivative again.", "f'' = (f')'"),
+)}
+
+
+def rule(key: str) -> Rule:
+    """A structural rule by key (``"chain"``, ``"product"``, ...)."""
+    return RULES[key]
+
 
 # ── Exponentials and logarithms ─────────────────────────────────────────────────────
 _EXP_LOG: tuple[Primitive, ...] = (
