@@ -73,8 +73,49 @@ def check_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
             )
 
 
+#: Exact numbers the parser may produce: a number with more digits could not be printed
+#: back in our own syntax within MAX_INPUT_LENGTH (numbers longer than MAX_NUMBER_DIGITS
+#: are printed in pieces of MAX_NUMBER_DIGITS digits, which costs a few extra characters).
+MAX_EXACT_DIGITS = min(MAX_RESULT_DIGITS, 1200)
+
+
 def _human(x: float) -> str:
+    if isinstance(x, int) and x.bit_length() > 1000:
+        return f"about 10^{int(x.bit_length() * 0.30103)}"
     return f"{x:,.0f}" if x < 1e15 else f"{x:.3g}"
+
+
+def _digits(n: int) -> int:
+    n = abs(n)
+    return len(str(n)) if n.bit_length() < 4000 else int(n.bit_length() * 0.30103) + 1
+
+
+def check_size(result: sympy.Expr) -> None:
+    """Refuse a result whose exact numbers could not be printed back (see MAX_EXACT_DIGITS).
+
+    Looks at the result's own numbers and those of its arguments (one level down, where
+    SymPy puts a coefficient it has just distributed), which is where a new big number
+    appears: every deeper one was checked when its own node was built.
+    """
+    for node in (result, *result.args, *(a for arg in result.args for a in arg.args)):
+        if node.is_Rational and not node.is_Integer or node.is_Integer:
+            digits = _digits(node.p) + (_digits(node.q) if node.q != 1 else 0)
+            if digits > MAX_EXACT_DIGITS:
+                raise LimitExceeded(
+                    f"this number is too large: {_human(digits)} digits "
+                    f"(the limit is {MAX_EXACT_DIGITS:,})"
+                )
+
+
+class Undefined(LimitExceeded):
+    """A result that has no value: division by zero, log(0), oo - oo."""
+
+
+def check_defined(result: sympy.Expr) -> None:
+    """Refuse complex infinity (1/0, log(0), tan(pi/2)) and NaN (oo - oo, 0*oo)."""
+    bad = (sympy.S.ComplexInfinity, sympy.S.NaN)
+    if result in bad or any(a in bad for a in result.args):
+        raise Undefined("undefined value here (like 1/0, log(0) or oo - oo)")
 
 
 class Builder:
@@ -98,6 +139,10 @@ class Builder:
         return sympy.Mul(a, b, evaluate=self.evaluate)
 
     def div(self, a, b):
+        if b.is_zero:
+            raise Undefined("division by zero")
+        if a.is_Rational and b.is_Rational:
+            return a / b  # a number such as 1/2 stays a number, in both modes
         if self.evaluate:
             return a / b
         if a == 1:
@@ -106,6 +151,8 @@ class Builder:
 
     def pow(self, a, b):
         check_power(a, b)
+        if a.is_zero and b.is_extended_negative:
+            raise Undefined("0 to a negative power is a division by zero")
         return sympy.Pow(a, b, evaluate=self.evaluate)
 
     def abs(self, a):

@@ -107,6 +107,11 @@ class Lexer:
                 value = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
                 if not re.fullmatch(r"[+-]?\d+", value):
                     raise ParseError("this superscript is not a whole number", text, i, width=j - i)
+                if len(value.lstrip("+-")) > MAX_NUMBER_DIGITS:
+                    raise ParseError(
+                        f"superscript has too many digits (the limit is {MAX_NUMBER_DIGITS})",
+                        text, i, width=j - i,
+                    )
                 out.append(Token("SUP", value, i, j))
                 i = j
                 continue
@@ -166,6 +171,10 @@ class Lexer:
             return
         if _SUBSCRIPTED.fullmatch(word):
             out.append(Token("VAR", word, start, end))
+            return
+        if followed_by_paren and len(word) == 1:
+            # x(x+1), a(b+c): a one-letter name before '(' is a product, as on paper.
+            out.append(self._classify(word, start, end))
             return
         if followed_by_paren:
             guess = suggest_function(word)

@@ -26,7 +26,7 @@ import sympy
 from calctutor.errors import ParseError
 from calctutor.limits import MAX_NESTING_DEPTH, MAX_STATEMENTS
 from calctutor.parsing import builder as build
-from calctutor.parsing.lexer import Lexer, Token
+from calctutor.parsing.lexer import KNOWN_FUNCTIONS, Lexer, Token
 from calctutor.primitives import by_name
 
 _INFIX_BP = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 40, "SUP": 40}
@@ -194,7 +194,7 @@ class Parser:
         if kind == "SQRT":
             self.advance()
             arg = self.group() if self.tok.kind == "(" else self.bare_argument(tok)
-            return self.build.call("sqrt", [arg])
+            return self.checked(self.build.call, tok, "sqrt", [arg])
         if kind == "(":
             return self.group()
         if kind == "|":
@@ -239,10 +239,11 @@ class Parser:
             if self.tok.kind == "EOF":
                 raise self.error(f"the input ends after '{tok.value}': something is missing", tok)
             right = self.expression(lbp)
-            return {
+            op = {
                 "+": self.build.add, "-": self.build.sub,
                 "*": self.build.mul, "/": self.build.div,
-            }[kind](left, right)
+            }[kind]
+            return self.checked(op, tok, left, right)
         if kind == "^":
             self.advance()
             if self.tok.kind == "EOF":
@@ -254,13 +255,21 @@ class Parser:
             return self.power(left, build.number(tok.value), tok)
         # implicit multiplication
         right = self.expression(_IMPLICIT_BP)
-        return self.build.mul(left, right)
+        return self.checked(self.build.mul, tok, left, right)
 
     def power(self, base, exponent, tok: Token):
+        return self.checked(self.build.pow, tok, base, exponent)
+
+    def checked(self, op, tok: Token, *args) -> sympy.Expr:
+        """Build one node; a limit, a division by zero or an undefined value is an error
+        at ``tok`` (the operator or function name that produced it)."""
         try:
-            return self.build.pow(base, exponent)
+            result = op(*args)
+            build.check_defined(result)
+            build.check_size(result)
         except build.LimitExceeded as exc:
             raise self.error(str(exc), tok) from None
+        return result
 
     # ── groups, functions, bare arguments ──────────────────────────────────────────
     def group(self) -> sympy.Expr:
@@ -307,15 +316,21 @@ class Parser:
         else:
             raise self.error(f"{name} needs an argument, as in {name}(x)", name_tok)
 
-        value = self.apply(name_tok, args)
+        value = self.checked(self.apply, name_tok, name_tok, args)  # checks the arity
+        if power == -1:
+            # sin^-1(x) is the inverse function, asin(x), as in most textbooks. Only rows
+            # that name an inverse get this reading; for any other function f^-1 is
+            # ambiguous (inverse or reciprocal?), so we ask the learner to say which.
+            row = by_name(name) if name in KNOWN_FUNCTIONS and name not in self.functions \
+                else None
+            if row is not None and row.inverse:
+                return self.checked(self.build.call, name_tok, row.inverse, args)
+            raise self.error(
+                f"{name}^-1 is ambiguous: calctutor has no inverse function for {name}",
+                name_tok, hint=f"for the reciprocal write 1/{name}(...) or {name}(...)^-1",
+            )
         if power is None:
             return value
-        if power == -1 and name in self.functions:
-            return self.power(value, power, power_tok)
-        if power == -1:
-            row = by_name(name) if not name.startswith("log_") else None
-            if row is not None and row.inverse:
-                return self.build.call(row.inverse, args)
         return self.power(value, power, power_tok)
 
     def apply(self, name_tok: Token, args: list[sympy.Expr]) -> sympy.Expr:
@@ -358,17 +373,26 @@ class Parser:
         ``sin x cos x`` is sin(x)·cos(x) and ``ln x + 1`` is ln(x) + 1.
         """
         tok = self.tok
-        if tok.kind == "-":
-            self.advance()
-            return self.build.neg(self.bare_argument(fn_tok))
-        if tok.kind in ("FUNC", "SQRT", "|"):
-            return self.prefix()
-        if tok.kind not in _BARE_ATOM:
-            raise self.error(f"{fn_tok.value} needs an argument, as in {fn_tok.value}(x)", fn_tok)
-        result = self.bare_power()
-        while self.tok.kind in _BARE_ATOM:
-            result = self.build.mul(result, self.bare_power())
-        return result
+        # Bare arguments nest without passing through expression() (sin sin x, √√x,
+        # sin - - x), so they count towards the nesting limit here.
+        self.depth += 1
+        if self.depth > MAX_NESTING_DEPTH:
+            raise self.error(f"expression is nested too deeply (the limit is {MAX_NESTING_DEPTH})")
+        try:
+            if tok.kind == "-":
+                self.advance()
+                return self.build.neg(self.bare_argument(fn_tok))
+            if tok.kind in ("FUNC", "SQRT", "|"):
+                return self.prefix()
+            if tok.kind not in _BARE_ATOM:
+                raise self.error(f"{fn_tok.value} needs an argument, as in {fn_tok.value}(x)",
+                                 fn_tok)
+            result = self.bare_power()
+            while self.tok.kind in _BARE_ATOM:
+                result = self.checked(self.build.mul, self.tok, result, self.bare_power())
+            return result
+        finally:
+            self.depth -= 1
 
     def bare_power(self) -> sympy.Expr:
         base = self.prefix()

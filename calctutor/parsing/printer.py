@@ -7,8 +7,14 @@ and parses to the same expression. SymPy's ``str`` is close but writes ``**``, `
 
 from __future__ import annotations
 
+import math
+
 import sympy
+from sympy import S
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
+
+from calctutor.limits import MAX_NUMBER_DIGITS
 
 _RENAMES = {
     "Abs": "abs",
@@ -40,11 +46,18 @@ class InputSyntaxPrinter(StrPrinter):
         return "sqrt(-1)"
 
     def _print_Float(self, expr):
-        text = repr(float(expr))
-        if "e" in text:
-            mantissa, exponent = text.split("e")
-            return f"{mantissa}e{int(exponent)}"
-        return text
+        # A float prints as its shortest decimal; the parser reads it back as that exact
+        # decimal (a Rational), which is how calctutor treats every decimal it is given.
+        value = float(expr)
+        if math.isfinite(value):
+            text = repr(value)
+        else:  # beyond double range: SymPy's own digits
+            text = StrPrinter._print_Float(self, expr)
+        text = text.replace("e+", "e")
+        return f"({text})" if text.startswith("-") else text
+
+    def _print_Integer(self, expr):
+        return _integer(int(expr))
 
     def _print_Heaviside(self, expr):
         return "step(%s)" % self._print(expr.args[0])
@@ -76,13 +89,37 @@ class InputSyntaxPrinter(StrPrinter):
     def _print_Pow(self, expr, rational=False):
         return super()._print_Pow(expr, rational).replace("**", "^")
 
-    def _print_Mul(self, expr):
-        return super()._print_Mul(expr).replace("**", "^")
-
     def _print_Rational(self, expr):
         if expr.q == 1:
-            return str(expr.p)
-        return f"{expr.p}/{expr.q}"
+            return _integer(expr.p)
+        return f"{_integer(expr.p)}/{_integer(expr.q)}"
+
+    def _print_Mul(self, expr):
+        # An unevaluated -(...) (kept by evaluate=False) prints as written: -(-x), not
+        # -(-1)*x.
+        args = expr.args
+        if len(args) == 2 and args[0] is S.NegativeOne and not expr.is_Number:
+            return "-" + self.parenthesize(args[1], PRECEDENCE["Mul"])
+        return super()._print_Mul(expr).replace("**", "^")
+
+
+def _integer(n: int) -> str:
+    """An integer, in pieces the lexer accepts when it has more than MAX_NUMBER_DIGITS."""
+    text = str(abs(n))
+    if len(text) <= MAX_NUMBER_DIGITS:
+        return str(n)
+    stripped = text.rstrip("0")
+    zeros = len(text) - len(stripped)
+    chunks = []
+    step = MAX_NUMBER_DIGITS
+    for end in range(len(stripped), 0, -step):
+        start = max(0, end - step)
+        power = zeros + len(stripped) - end
+        chunk = stripped[start:end].lstrip("0") or "0"
+        if chunk != "0":
+            chunks.append(chunk if power == 0 else f"{chunk}*10^{power}")
+    body = " + ".join(reversed(chunks))
+    return f"(-({body}))" if n < 0 else f"({body})"
 
 
 _PRINTER = InputSyntaxPrinter()
