@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from calctutor.errors import ParseError
-from calctutor.limits import MAX_NESTING_DEPTH, MAX_STATEMENTS
+from calctutor.limits import MAX_INPUT_LENGTH, MAX_NESTING_DEPTH, MAX_STATEMENTS
 from calctutor.parsing import builder as build
 from calctutor.parsing.lexer import KNOWN_FUNCTIONS, Lexer, Token
 from calctutor.primitives import by_name
@@ -442,7 +442,12 @@ def parse_program(text: str, *, evaluate: bool = True, names: Iterable[str] = ()
     if not text.strip():
         raise ParseError("empty input: type an expression or a program such as "
                          "y = 2x^3 + 3; z = y^2", text, 0)
+    if len(text) > MAX_INPUT_LENGTH:
+        raise ParseError(f"input is too long ({len(text)} characters; the limit is "
+                         f"{MAX_INPUT_LENGTH})", text, MAX_INPUT_LENGTH)
     pieces = _split_statements(text)
+    if not pieces:  # only separators, as in " ; "
+        raise ParseError("empty program: write an equation such as y = 2x^3 + 3", text, 0)
     if len(pieces) > MAX_STATEMENTS:
         raise ParseError(f"too many equations (the limit is {MAX_STATEMENTS})", text,
                          pieces[MAX_STATEMENTS][0])
@@ -468,8 +473,9 @@ def parse_program(text: str, *, evaluate: bool = True, names: Iterable[str] = ()
             definitions.append(stmt)
         else:
             if index != len(pieces) - 1:
+                lead = len(text[start:end]) - len(text[start:end].lstrip())
                 raise ParseError("only the last statement may be a bare expression; "
-                                 "name the others, as in y = 2x + 1", text, start)
+                                 "name the others, as in y = 2x + 1", text, start + lead)
             definitions.append(Definition("out", stmt, (), text[start:end].strip(), start))
     _check_order(definitions, text)
     inputs = sorted({s.name for d in definitions for s in d.expr.free_symbols} - seen)
@@ -550,12 +556,16 @@ def _statement(text, start, end, evaluate, names, functions):
 
 
 def _parse_span(text, start, end, evaluate, names, functions):
-    """Parse text[start:end] but report errors at positions in the whole text."""
-    piece = text[start:end]
+    """Parse text[start:end] but report errors at positions in the whole text.
+
+    The piece is parsed with blanks in place of what comes before it, so positions (and
+    the columns some messages mention) are those of the whole text.
+    """
+    if start == 0 and end == len(text):
+        return parse(text, evaluate=evaluate, names=names, functions=functions)
+    padded = " " * start + text[start:end]
     try:
-        return parse(piece, evaluate=evaluate, names=names, functions=functions)
+        return parse(padded, evaluate=evaluate, names=names, functions=functions)
     except ParseError as exc:
-        if start == 0 and end == len(text):
-            raise
-        raise ParseError(exc.message, text, exc.position + start, hint=exc.hint,
+        raise ParseError(exc.message, text, exc.position, hint=exc.hint,
                          width=exc.width) from None
