@@ -1,0 +1,95 @@
+"""The final answer in the form a teacher would write.
+
+A few candidate forms are tried — the engine's raw result, ``factor``, ``together``,
+``cancel``, ``sympy.simplify`` (only when a fraction of functions is present, and under a
+time limit) and ``sympy.diff``'s own result — and the smallest by ``count_ops`` wins,
+earlier candidates winning ties (so the raw form stays unless something is really
+tidier). Two guards keep it teacher-like:
+
+- no swell: ``sympy.diff``'s result is itself a candidate, so the answer is never bigger;
+- no surprise identities: a candidate that introduces trigonometric or hyperbolic calls
+  on new arguments (``4 sin(2x+3) cos(2x+3)`` → ``2 sin(4x+6)``) is not taken, since a
+  teacher would not apply a double-angle formula unasked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy
+
+from calctutor.errors import ComputationTimeout
+from calctutor.timeouts import time_limit
+
+__all__ = ["teacher_form", "size"]
+
+#: Wall-clock budget for sympy.simplify on one result.
+SIMPLIFY_SECONDS = 0.5
+#: Above this many operations only cheap rewrites are tried.
+BIG = 120
+
+_TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
+         sympy.sinh, sympy.cosh, sympy.tanh, sympy.sech, sympy.csch, sympy.coth)
+
+
+def size(expr: sympy.Expr) -> int:
+    """Operation count: the measure of swell."""
+    return int(sympy.count_ops(expr))
+
+
+def _trig_args(expr: sympy.Expr) -> set:
+    return {f.args[0] for f in expr.atoms(*_TRIG)}
+
+
+def _worth_simplifying(expr: sympy.Expr) -> bool:
+    """simplify is slow; call it only where it usually pays: a fraction involving
+    trigonometric, hyperbolic, exponential or logarithmic calls (-sin(x)/cos(x) → -tan(x))."""
+    funcs = expr.atoms(*_TRIG, sympy.exp, sympy.log)
+    if not funcs:
+        return False
+    has_fraction = any(p.exp.is_negative for p in expr.atoms(sympy.Pow)
+                       if p.base.has(*_TRIG, sympy.exp, sympy.log))
+    return has_fraction
+
+
+def teacher_form(raw: sympy.Expr, *, baseline: sympy.Expr | None = None,
+                 timeout: float | None = SIMPLIFY_SECONDS) -> tuple[sympy.Expr, str | None]:
+    """(tidy form, what changed) — ``what`` is None when the raw form is kept.
+
+    ``baseline`` is ``sympy.diff``'s result for the same derivative; leave it out when the
+    raw result is deliberately wrong (the grader's mistake replay), so that the answer
+    stays the raw one's value.
+    """
+    candidates: list[tuple[sympy.Expr, str | None]] = [(raw, None)]
+    allowed = _trig_args(raw) | (_trig_args(baseline) if baseline is not None else set())
+    raw_size = size(raw)
+
+    def attempt(fn: Callable[[sympy.Expr], sympy.Expr], label: str, seconds: float | None) -> None:
+        try:
+            with time_limit(seconds, label):
+                form = fn(raw)
+        except ComputationTimeout:
+            return
+        except (ValueError, TypeError, NotImplementedError, AttributeError,
+                sympy.PolynomialError, RecursionError):
+            return
+        if form is not None and form != raw and _trig_args(form) <= allowed:
+            candidates.append((form, label))
+
+    if raw.free_symbols:
+        if raw_size <= BIG:
+            attempt(sympy.factor, "factored", timeout)
+        attempt(sympy.together, "combined over a common denominator", timeout)
+        if raw_size <= BIG:
+            attempt(sympy.cancel, "cancelled common factors", timeout)
+            if _worth_simplifying(raw):
+                attempt(sympy.simplify, "simplified with identities", timeout)
+    if baseline is not None and baseline != raw:
+        candidates.append((baseline, "SymPy's form (smaller)"))
+
+    best, label, best_size = raw, None, raw_size
+    for form, how in candidates[1:]:
+        s = size(form)
+        if s < best_size:
+            best, label, best_size = form, how, s
+    return best, label
