@@ -100,6 +100,19 @@ class InputSyntaxPrinter(StrPrinter):
         args = expr.args
         if len(args) == 2 and args[0] is S.NegativeOne and not expr.is_Number:
             return "-" + self.parenthesize(args[1], PRECEDENCE["Mul"])
+        # SymPy distributes a number over a sum (2*(x + y) -> 2*x + 2*y), so
+        # "2*(x + y)/x" would parse back as (2*x + 2*y)/x, another tree with the same
+        # value. Putting the number outside a group keeps the tree: 2*((x + y)/x).
+        # The same for a fraction's denominator: 1/(2*(x + y)) would become 1/(2*x + 2*y).
+        coeff, rest = expr.as_coeff_Mul()
+        if coeff.is_Rational and coeff != 1:
+            factors = sympy.Mul.make_args(rest)
+            on_top = any(f.is_Add for f in factors)
+            below = any(f.is_Pow and f.exp is S.NegativeOne and f.base.is_Add for f in factors)
+            if (on_top and coeff.p != 1) or (below and coeff.q != 1):
+                if coeff.is_negative:
+                    return "-(%s)" % self._print(-expr)
+                return "%s*(%s)" % (self._print(coeff), self._print(rest))
         return super()._print_Mul(expr).replace("**", "^")
 
 
