@@ -1,0 +1,59 @@
+"""Write a drawn figure to a file for notes: SVG (Rich console recording), HTML or text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from calctutor.errors import CalcError
+from calctutor.plotting.draw import Drawing, to_rich
+
+FORMATS = (".svg", ".html", ".htm", ".txt")
+
+
+def check_path(path: str) -> Path:
+    """Fail early (before any work) on an unsupported extension or a missing folder."""
+    target = Path(path).expanduser()
+    if target.suffix.lower() not in FORMATS:
+        raise CalcError(f"--save writes {', '.join(FORMATS)} files, not {target.suffix or path!r}",
+                        hint="for example --save plot.svg")
+    if not target.parent.exists():
+        raise CalcError(f"the folder {str(target.parent)!r} does not exist")
+    return target
+
+
+def save_drawings(drawings: list[Drawing], path: str, title: str = "calctutor") -> Path:
+    """Write coloured drawings (SVG/HTML) or their plain text (TXT) to ``path``."""
+    from rich.console import Console, Group
+
+    target = check_path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".txt":
+        text = "\n\n".join(d.text() for d in drawings)
+        try:
+            target.write_text(_strip_ansi(text) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise CalcError(f"cannot write {str(target)!r}: {exc.strerror}") from None
+        return target
+    width = max(_width(d) for d in drawings) + 2
+    console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", emoji=False, highlight=False)
+    console.print(Group(*[to_rich(d) for d in drawings]))
+    try:
+        if suffix == ".svg":
+            console.save_svg(str(target), title=title)
+        else:
+            console.save_html(str(target))
+    except OSError as exc:
+        raise CalcError(f"cannot write {str(target)!r}: {exc.strerror}") from None
+    return target
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _width(drawing: Drawing) -> int:
+    return max(len(_strip_ansi(line)) for line in drawing.text().split("\n"))
