@@ -5,3 +5,4 @@ Order here is the order of ``calctutor --help``.
 
 from calctutor.cli import cmd_parse  # noqa: F401
 from calctutor.cli import cmd_plot  # noqa: F401
+from calctutor.cli import cmd_taylor  # noqa: F401
