@@ -6,3 +6,4 @@ Order here is the order of ``calctutor --help``.
 from calctutor.cli import cmd_parse  # noqa: F401
 from calctutor.cli import cmd_plot  # noqa: F401
 from calctutor.cli import cmd_taylor  # noqa: F401
+from calctutor.cli import cmd_limit  # noqa: F401
