@@ -7,3 +7,4 @@ from calctutor.cli import cmd_parse  # noqa: F401
 from calctutor.cli import cmd_plot  # noqa: F401
 from calctutor.cli import cmd_taylor  # noqa: F401
 from calctutor.cli import cmd_limit  # noqa: F401
+from calctutor.cli import cmd_integrate  # noqa: F401
