@@ -1,0 +1,83 @@
+"""Mistake diagnosis: which classic slip reproduces the learner's answer?
+
+Candidates, in the priority order of CLI.md's label table:
+- the step engine re-run with one rule replaced by its classic mistake (from the
+  primitives table's ``mistakes`` and the engine's structural mutations), at every place
+  in the tree where it applies;
+- a derivative of another order than asked (``wrong_order``);
+- a derivative with respect to another variable (``wrong_variable``).
+Each candidate is matched against the answer with the numeric witness (float64 screen,
+high-precision confirmation), so a label is given only when the numbers say so.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from calctutor.grading import numeric
+from calctutor.grading.symbolic import EQUAL
+from calctutor.grading.verdict import Diagnosis
+from calctutor.parsing import to_input
+from calctutor.parsing.builder import symbol
+
+LABEL_ORDER = (
+    "missing_chain_factor", "wrong_outer_derivative", "product_rule", "quotient_rule",
+    "power_rule", "sign", "exp_rule", "log_rule", "constant_rule", "wrong_order",
+    "wrong_variable", "unknown",
+)
+
+
+def _matches(candidate: sympy.Expr, answer: sympy.Expr, names: list[str]) -> bool:
+    found = numeric.compare(candidate, answer, names, budget=0.6)
+    return found.status == EQUAL
+
+
+def diagnose(function: sympy.Expr, answer: sympy.Expr, variable: str, order: int,
+             names: list[str]) -> Diagnosis | None:
+    """The first mistake (by label priority) whose buggy derivative equals the answer."""
+    found = _rule_mistakes(function, answer, variable, order, names)
+    if found is not None:
+        return found
+    return _order_or_variable(function, answer, variable, order, names)
+
+
+def _rule_mistakes(function, answer, variable, order, names) -> Diagnosis | None:
+    try:
+        from calctutor.steps.mistakes import mistaken_derivatives  # the step engine's hook
+    except ImportError:
+        return None
+    candidates = sorted(
+        mistaken_derivatives(function, variable, order),
+        key=lambda c: LABEL_ORDER.index(c.label) if c.label in LABEL_ORDER else len(LABEL_ORDER),
+    )
+    for candidate in candidates:
+        if _matches(candidate.derivative, answer, names):
+            return Diagnosis(candidate.label, candidate.rule, candidate.at, candidate.message,
+                             candidate.right_step, candidate.step_id)
+    return None
+
+
+def _order_or_variable(function, answer, variable, order, names) -> Diagnosis | None:
+    x = symbol(variable)
+    for k in sorted({0, 1, 2, 3, order + 1, order - 1} - {order}):
+        if k < 0:
+            continue
+        candidate = sympy.diff(function, x, k) if k else function
+        if candidate != 0 and _matches(candidate, answer, names):
+            what = "the function itself" if k == 0 else f"the derivative of order {k}"
+            return Diagnosis(
+                "wrong_order", "higher-order derivative", to_input(function),
+                f"Your answer is {what}, but the question asks for the derivative of order "
+                f"{order}.", right_step=to_input(sympy.diff(function, x, order)),
+            )
+    for other in sorted(s.name for s in function.free_symbols):
+        if other == variable:
+            continue
+        candidate = sympy.diff(function, symbol(other), order)
+        if candidate != 0 and _matches(candidate, answer, names):
+            return Diagnosis(
+                "wrong_variable", "partial derivative", to_input(function),
+                f"You differentiated with respect to {other}; the question asks for d/d{variable}, "
+                f"holding {other} constant.", right_step=to_input(sympy.diff(function, x, order)),
+            )
+    return None

@@ -1,0 +1,52 @@
+"""The expected answer: the derivative in a teacher's form, and its exact float values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import sympy
+
+from calctutor.errors import CalcError, ComputationTimeout
+from calctutor.parsing.builder import symbol
+from calctutor.timeouts import time_limit
+
+
+def expected_derivative(function: sympy.Expr, variable: str | None, order: int) -> sympy.Expr:
+    """d^order f / d variable^order, tidied into the shortest equal form found quickly."""
+    if variable is None:
+        raise CalcError("say which variable to differentiate with respect to (--wrt)")
+    raw = sympy.diff(function, symbol(variable), order)
+    return tidy(raw)
+
+
+def tidy(expr: sympy.Expr, budget: float = 0.8) -> sympy.Expr:
+    """The smallest of a few equal forms (raw, factored, simplified), by operation count."""
+    best, best_ops = expr, sympy.count_ops(expr)
+    for transform in (sympy.factor_terms, sympy.cancel, sympy.simplify):
+        try:
+            with time_limit(budget, "tidying the expected answer"):
+                candidate = transform(expr)
+        except (ComputationTimeout, TypeError, ValueError, NotImplementedError, sympy.PolynomialError):
+            continue
+        ops = sympy.count_ops(candidate)
+        if ops < best_ops:
+            best, best_ops = candidate, ops
+    return best
+
+
+def derivative_values(function: sympy.Expr, variable: str | None,
+                      order: int) -> Callable[[dict[str, np.ndarray]], np.ndarray] | None:
+    """Exact float64 derivative values from our autodiff engine, without symbolic diff.
+
+    Returns None when the engine cannot take this function; the witness then evaluates
+    the symbolic derivative instead.
+    """
+    try:
+        from calctutor.graph import autodiff_values  # provided by the graph/autodiff engine
+    except ImportError:
+        return None
+    try:
+        return autodiff_values(function, variable, order)
+    except CalcError:
+        return None
