@@ -21,6 +21,8 @@ slips of the table (``Primitive.mistakes``) this way.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -326,8 +328,9 @@ class Engine:
         if arg == x:
             value, changed = local_of(sid, x)
             return self._make(sid, rule_name, key, expr, value, mutated=changed,
-                              explanation=explanation, note=note)
+                              explanation=explanation, note=_in_letter(note, x.name))
         letter = self._letter(arg, depth)
+        note = _in_letter(note, letter.name)
         outer = outer_of(letter)
         outer_d, changed = local_of(f"{sid}.1", letter)
         outer_step = Step(f"{sid}.1", rule_name, key, outer, outer_d, letter,
@@ -348,6 +351,13 @@ class Engine:
         if named is not None:
             return named
         return self.letters[depth % len(self.letters)]
+
+
+def _in_letter(note: str | None, name: str) -> str | None:
+    """The table writes domains in the argument ``u``; say them in the step's own letter."""
+    if not note or name == "u":
+        return note
+    return re.sub(r"\bu\b", name, note)
 
 
 def differentiate(expr: sympy.Expr, wrt: sympy.Symbol, *, sid: str = "1",

@@ -1,7 +1,7 @@
 """The final answer in the form a teacher would write.
 
 A few candidate forms are tried — the engine's raw result, ``factor``, ``together``,
-``cancel``, ``sympy.simplify`` (only when a fraction of functions is present, and under a
+``sympy.simplify`` (only when a fraction of functions is present, and under a
 time limit) and ``sympy.diff``'s own result — and the smallest by ``count_ops`` wins,
 earlier candidates winning ties (so the raw form stays unless something is really
 tidier). Two guards keep it teacher-like:
@@ -60,7 +60,14 @@ def teacher_form(raw: sympy.Expr, *, baseline: sympy.Expr | None = None,
     raw result is deliberately wrong (the grader's mistake replay), so that the answer
     stays the raw one's value.
     """
-    candidates: list[tuple[sympy.Expr, str | None]] = [(raw, None)]
+    candidates: list[tuple[sympy.Expr, str | None]] = []
+    try:
+        pulled = sympy.factor_terms(raw) if raw.is_Mul or raw.is_Add else raw
+    except (ValueError, TypeError, RecursionError):
+        pulled = raw
+    if pulled != raw:  # 6x^2 (4x^3 + 6) -> 12x^2 (2x^3 + 3): wins ties against the raw form
+        candidates.append((pulled, "took out a common factor"))
+    candidates.append((raw, None))
     allowed = _trig_args(raw) | (_trig_args(baseline) if baseline is not None else set())
     raw_size = size(raw)
 
@@ -80,14 +87,12 @@ def teacher_form(raw: sympy.Expr, *, baseline: sympy.Expr | None = None,
         if raw_size <= BIG:
             attempt(sympy.factor, "factored", timeout)
         attempt(sympy.together, "combined over a common denominator", timeout)
-        if raw_size <= BIG:
-            attempt(sympy.cancel, "cancelled common factors", timeout)
-            if _worth_simplifying(raw):
-                attempt(sympy.simplify, "simplified with identities", timeout)
+        if raw_size <= BIG and _worth_simplifying(raw):
+            attempt(sympy.simplify, "simplified with identities", timeout)
     if baseline is not None and baseline != raw:
         candidates.append((baseline, "SymPy's form (smaller)"))
 
-    best, label, best_size = raw, None, raw_size
+    best, label, best_size = candidates[0][0], candidates[0][1], size(candidates[0][0])
     for form, how in candidates[1:]:
         s = size(form)
         if s < best_size:

@@ -1,0 +1,207 @@
+"""``calctutor diff``: a derivative with its step-by-step derivation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from calctutor.errors import CalcError
+from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
+from calctutor.timeouts import time_limit
+
+__all__ = ["DiffResult", "Loaded", "load", "choose_variable", "evaluate_at", "run_diff"]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An expression (or the output of a ``y = ...; z = y^2`` program) ready to teach."""
+
+    text: str
+    expression: sympy.Expr  # canonical (SymPy-evaluated)
+    structure: sympy.Expr  # as typed
+    names: dict = field(default_factory=dict)  # program intermediates: expr -> Symbol
+    output: str | None = None  # a program's output name
+
+
+def load(text: str) -> Loaded:
+    """Parse an expression or a multi-equation program (intermediates inlined, their names
+    kept for the chain rule's letters)."""
+    from sympy.core.parameters import evaluate
+
+    from calctutor.commands.parse import looks_like_program
+    from calctutor.parsing import parse, parse_program
+    from calctutor.parsing.builder import symbol
+    from calctutor.steps import evaluated, normalise
+
+    if not looks_like_program(text):
+        structure = normalise(parse(text, evaluate=False))
+        return Loaded(text, parse(text), structure)
+    program = parse_program(text, evaluate=False)
+    values: dict = {}
+    names: dict = {}
+    for d in program.definitions:
+        with evaluate(False):
+            value = normalise(d.expr.xreplace(values))
+        values[symbol(d.name)] = value
+        if d.name != program.output and not d.params:
+            names[value] = symbol(d.name)
+    structure = values[symbol(program.output)]
+    return Loaded(text, evaluated(structure), structure, names, program.output)
+
+
+def natural_key(name: str):
+    head = name.rstrip("0123456789")
+    tail = name[len(head):]
+    return (head, int(tail) if tail else -1)
+
+
+def variables_of(expr: sympy.Expr) -> list[str]:
+    return sorted((s.name for s in expr.free_symbols), key=natural_key)
+
+
+def choose_variable(expr: sympy.Expr, wrt: str | None) -> str:
+    """``--wrt`` if given; else the only variable; else ``x`` when present."""
+    names = variables_of(expr)
+    if wrt is not None:
+        wrt = wrt.strip()
+        if not wrt.isidentifier():
+            raise CalcError(f"{wrt!r} is not a variable name", hint="for example --wrt x")
+        return {"θ": "theta"}.get(wrt, wrt)
+    if not names:
+        return "x"
+    if len(names) == 1:
+        return names[0]
+    if "x" in names:
+        return "x"
+    raise CalcError(
+        f"the expression has several variables ({', '.join(names)}); "
+        "say which one to differentiate with --wrt",
+        hint=f"for example: --wrt {names[0]}",
+    )
+
+
+@dataclass(frozen=True)
+class PointValue:
+    value: sympy.Expr | None  # exact value, None when undefined there
+    note: str | None  # why it is undefined, or a remark
+
+    @property
+    def number(self) -> float | None:
+        if self.value is None:
+            return None
+        try:
+            v = complex(self.value.evalf())
+        except (TypeError, ValueError):
+            return None
+        if v.imag != 0 or v.real != v.real or abs(v.real) == float("inf"):
+            return None
+        return v.real
+
+
+def evaluate_at(expr: sympy.Expr, point: dict) -> PointValue:
+    """``expr`` at an exact point, or None with a reason (a kink, a pole, outside the
+    real domain)."""
+    from calctutor.parsing import to_input
+
+    subs = {sympy.Symbol(k, real=True): v for k, v in point.items()}
+    for kink in expr.atoms(sympy.Heaviside, sympy.sign):
+        if kink.args[0].xreplace(subs) == 0:
+            return PointValue(None, f"undefined here: the kink of {to_input(kink)}'s "
+                                    "argument is at this point (a corner has no slope)")
+    value = expr.xreplace(subs)
+    if value.free_symbols:
+        return PointValue(value, None)
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return PointValue(None, "undefined at this point (division by zero or outside the domain)")
+    value = sympy.nsimplify(value) if value.is_Float else value
+    try:
+        if len(str(value)) > 40:
+            value = sympy.simplify(value)
+    except Exception:  # noqa: BLE001 - tidying is optional
+        pass
+    numeric = value.evalf()
+    if numeric.has(sympy.zoo, sympy.nan) or (numeric.is_real is False):
+        return PointValue(None, "not a real number at this point (outside the domain)")
+    return PointValue(value, None)
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    input: str
+    expression: sympy.Expr  # canonical form of the input
+    structure: sympy.Expr  # as typed
+    variable: str
+    order: int
+    derivative: sympy.Expr  # the final, teacher-style answer
+    derivation: object  # calctutor.steps.Derivation, or None with --no-steps
+    point: dict | None = None
+    value: sympy.Expr | None = None
+    value_note: str | None = None
+    notes: tuple[str, ...] = ()
+    breakdowns: tuple = ()  # calctutor.steps.Breakdown, outermost chain first
+    output_name: str = "z"
+    sympy_size: int | None = None  # count_ops of sympy.diff's result (swell check)
+    size: int | None = None
+
+    @property
+    def value_number(self) -> float | None:
+        return PointValue(self.value, None).number if self.value is not None else None
+
+    @property
+    def symbol(self) -> sympy.Symbol:
+        return sympy.Symbol(self.variable, real=True)
+
+
+def run_diff(text: str, wrt: str | None = None, order: int = 1, at=None,
+             steps: bool = True) -> DiffResult:
+    """d^order f / d wrt^order with its derivation; ``at`` is a point (``"x=1"``, ``"1"``
+    or a dict of exact values) at which to evaluate the derivative."""
+    from calctutor.parsing.builder import symbol
+    from calctutor.points import parse_point
+    from calctutor.steps import chain_breakdowns, derive, size
+    from calctutor.steps.shape import free_names, pick_output_name
+
+    if order < 0:
+        raise CalcError("the order must be 0 or more")
+    loaded = load(text)
+    name = choose_variable(loaded.expression, wrt)
+    x = symbol(name)
+    notes: list[str] = []
+    present = variables_of(loaded.expression)
+    if wrt is None and len(present) > 1:
+        others = ", ".join(n for n in present if n != name)
+        notes.append(f"partial derivative with respect to {name}; {others} held fixed")
+    elif name not in present:
+        notes.append(f"the expression does not contain {name}, so it is a constant here")
+
+    with time_limit(DEFAULT_TIMEOUT_SECONDS, "the derivative"):
+        derivation = derive(loaded.structure, x, order, names=loaded.names)
+        baseline = sympy.diff(loaded.expression, x, order) if order else loaded.expression
+        result_size, sympy_size = size(derivation.result), size(baseline)
+
+    point = value = value_note = None
+    if at is not None:
+        point = dict(at) if isinstance(at, dict) else parse_point(at, present or [name])
+        allowed = set(present) | {name}
+        unknown = sorted(set(point) - allowed)
+        if unknown:
+            raise CalcError(f"the point names {', '.join(unknown)}, which the expression "
+                            f"does not use (its variables: {', '.join(present) or name})")
+        missing = [n for n in variables_of(derivation.result) if n not in point]
+        if missing:
+            raise CalcError(f"the point needs a value for {', '.join(missing)} too",
+                            hint=f"for example --at {','.join(f'{n}=1' for n in sorted(allowed, key=natural_key))}")
+        pv = evaluate_at(derivation.result, point)
+        value, value_note = pv.value, pv.note
+
+    output = loaded.output or pick_output_name(free_names(loaded.expression))
+    breakdowns: tuple = ()
+    if steps and derivation.trees:
+        breakdowns = tuple(chain_breakdowns(derivation.trees[0], output))
+    return DiffResult(
+        input=text, expression=loaded.expression, structure=derivation.expr, variable=name,
+        order=order, derivative=derivation.result, derivation=derivation if steps else None,
+        point=point, value=value, value_note=value_note, notes=tuple(notes),
+        breakdowns=breakdowns, output_name=output, sympy_size=sympy_size, size=result_size,
+    )
