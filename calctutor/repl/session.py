@@ -1,0 +1,253 @@
+"""The REPL loop: read a line, hand it to :func:`calctutor.repl.handlers.handle_line`,
+print the replies. Everything else lives in its own module (completer, lexer, keys,
+toolbar, history, transcript, handlers).
+
+Start-up: the prompt appears before SymPy is imported. Once the first prompt has been
+drawn, a daemon thread imports SymPy, the parser, the commands and Rich (:class:`Warmup`);
+the first evaluation waits for it. Computations run on the main thread under
+:func:`calctutor.timeouts.time_limit`, so Ctrl-C (KeyboardInterrupt) and the time limit
+both stop them and the prompt comes back.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.layout.processors import HighlightMatchingBracketProcessor
+from prompt_toolkit.output import ColorDepth
+
+from calctutor import __version__
+from calctutor.errors import CalcError
+from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
+from calctutor.repl import handlers
+from calctutor.repl.completer import ReplCompleter
+from calctutor.repl.keys import key_bindings
+from calctutor.repl.lexer import ExpressionLexer
+from calctutor.repl.registry import REGISTRY
+from calctutor.repl.replies import error, say
+from calctutor.repl.state import Context, ReplState
+from calctutor.repl.style import prompt_style
+from calctutor.repl.toolbar import toolbar_text
+from calctutor.repl.transcript import Printer, Transcript
+
+PROMPT = "calctutor> "
+#: wall-clock limit for one input line (a pathological input cannot hang the session)
+LINE_TIME_LIMIT = DEFAULT_TIMEOUT_SECONDS
+BANNER = (f"calctutor {__version__} — type a function such as 3x^2 sin x to see its "
+          "derivative, :help for more, Ctrl-D to leave")
+WARM_MODULES = (
+    "sympy", "calctutor.parsing", "calctutor.commands.parse", "calctutor.render.parse",
+    "calctutor.points", "calctutor.timeouts", "rich.console", "rich.text", "rich.table",
+    "rich.panel", "rich.tree", "rich.markdown",
+    "calctutor.commands.diff", "calctutor.render.diff",
+)
+
+
+class Warmup:
+    """Imports the heavy modules in a daemon thread; :meth:`wait` blocks until done."""
+
+    def __init__(self, modules=WARM_MODULES, on_done=None) -> None:
+        self.modules = modules
+        self.on_done = on_done
+        self._thread: threading.Thread | None = None
+        self._done = threading.Event()
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="calctutor-warmup",
+                                            daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        import importlib
+
+        try:
+            for name in self.modules:
+                try:
+                    importlib.import_module(name)
+                except ImportError:
+                    pass  # an optional command not installed yet: used on demand
+        finally:
+            self._done.set()
+            if self.on_done is not None:
+                self.on_done()
+
+    def wait(self) -> None:
+        self.start()
+        while not self._done.wait(0.05):  # short waits keep Ctrl-C responsive
+            pass
+
+
+class SafeFileHistory(FileHistory):
+    """A FileHistory that reports a broken or unwritable file once and carries on in
+    memory instead of ending the session."""
+
+    def __init__(self, filename: Path, report) -> None:
+        super().__init__(str(filename))
+        self._report = report
+        self._broken = False
+
+    def _fail(self, action: str, exc: BaseException) -> None:
+        if not self._broken:
+            self._broken = True
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self._report(f"history: cannot {action} {self.filename} ({reason}); "
+                         "this session's history is kept in memory only")
+
+    def load_history_strings(self):
+        try:
+            return list(super().load_history_strings())
+        except (OSError, ValueError) as exc:
+            self._fail("read", exc)
+            return []
+
+    def store_string(self, string: str) -> None:
+        if self._broken:
+            return
+        try:
+            super().store_string(string)
+        except OSError as exc:
+            self._fail("write to", exc)
+
+
+def open_history(enabled: bool, report) -> History:
+    """The persistent history in the data directory, or an in-memory one (reported)."""
+    if not enabled:
+        return InMemoryHistory()
+    from calctutor.paths import ensure_data_dir
+
+    path = None
+    try:
+        path = ensure_data_dir() / "repl_history"
+        with open(path, "ab"):
+            pass
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = path or "the data directory"
+        report(f"history: cannot use {where} ({reason}); this session's history is kept "
+               "in memory only")
+        return InMemoryHistory()
+    return SafeFileHistory(path, report)
+
+
+class Repl:
+    """One interactive session. ``input``/``output`` are prompt_toolkit objects (tests
+    pass a pipe input and ``DummyOutput``); ``console`` is the Rich console for results."""
+
+    def __init__(self, *, plain: bool = False, history: bool = True, input=None, output=None,
+                 console=None) -> None:
+        from calctutor.cli.output import wants_plain
+
+        self.plain = wants_plain(plain)
+        self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich"),
+                           registry=REGISTRY, transcript=Transcript(prompt=PROMPT))
+        self.reported: list[str] = []
+        self._console = console
+        self.printer: Printer | None = None
+        self.session = PromptSession(
+            message=FormattedText([("class:prompt", PROMPT)]),
+            history=open_history(history, self.report),
+            auto_suggest=AutoSuggestFromHistory(),
+            completer=ReplCompleter(self.ctx),
+            complete_while_typing=False,
+            lexer=ExpressionLexer(self.ctx.state.names),
+            style=prompt_style(self.plain),
+            include_default_pygments_style=False,
+            multiline=True,
+            key_bindings=key_bindings(),
+            prompt_continuation=lambda width, line, wrap: "… ".rjust(width),
+            bottom_toolbar=lambda: toolbar_text(self.ctx.state, self.warmup.ready),
+            input_processors=[HighlightMatchingBracketProcessor(chars="[](){}")],
+            color_depth=ColorDepth.MONOCHROME if self.plain else None,
+            input=input,
+            output=output,
+            reserve_space_for_menu=4,
+        )
+        self.warmup = Warmup(on_done=self.session.app.invalidate)
+        self.session.app.after_render += self._start_warmup
+
+    # ── output ──────────────────────────────────────────────────────────────────────
+    def report(self, message: str) -> None:
+        """A warning shown once, before the next prompt."""
+        self.reported.append(message)
+        self.ctx.notices.append(message)
+
+    def _write(self, text: str, style: str = "") -> None:
+        """Light output (banner, notices) through prompt_toolkit: no Rich needed yet."""
+        print_formatted_text(FormattedText([(style, text)]), output=self.session.output,
+                             style=self.session.style)
+
+    def _printer(self) -> Printer:
+        if self.printer is None:
+            if self._console is None:
+                from calctutor.cli.output import console
+
+                self._console = console(self.plain)
+            self.ctx.transcript.width = max(60, min(self._console.width, 160))
+            self.printer = Printer(self._console, self.ctx.transcript, self.ctx.state)
+        return self.printer
+
+    def _start_warmup(self, _app) -> None:
+        self.session.app.after_render -= self._start_warmup
+        self.warmup.start()
+
+    # ── the loop ─────────────────────────────────────────────────────────────────────
+    def run(self, banner: bool = True) -> int:
+        if banner:
+            self._write(BANNER, "" if self.plain else "ansibrightblack")
+        while not self.ctx.quit:
+            for notice in self.ctx.notices:
+                self._write(notice, "" if self.plain else "ansiyellow")
+            self.ctx.notices.clear()
+            try:
+                text = self.session.prompt()
+            except KeyboardInterrupt:
+                continue  # Ctrl-C: the line is dropped, a fresh prompt comes back
+            except EOFError:
+                break  # Ctrl-D on an empty line
+            if text.strip():
+                self.evaluate(text)
+        return 0
+
+    def evaluate(self, text: str) -> None:
+        """Run one input line and print its replies; never raises for user input."""
+        from calctutor.timeouts import time_limit
+
+        try:
+            self.warmup.wait()
+            printer = self._printer()
+            printer.echo_input(text)
+            with time_limit(LINE_TIME_LIMIT, "this computation"):
+                for reply in handlers.handle_line(self.ctx, text):
+                    printer.print(reply)
+        except KeyboardInterrupt:
+            self._safe_print(say("cancelled", "note"))
+        except CalcError as exc:  # the time limit, raised outside a handler
+            self._safe_print(error(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug must not end the learner's session
+            self._safe_print(say(f"internal error: {type(exc).__name__}: {exc}\n"
+                                 "this is a bug in calctutor, not in your input; "
+                                 "the session goes on", "error"))
+
+    def _safe_print(self, reply) -> None:
+        try:
+            self._printer().print(reply)
+        except Exception:  # noqa: BLE001
+            sys.stderr.write(reply.text + "\n")
+
+
+def main(plain: bool = False, history: bool = True) -> int:
+    """Entry point used by ``calctutor repl``."""
+    return Repl(plain=plain, history=history).run()
