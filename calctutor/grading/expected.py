@@ -31,7 +31,7 @@ def tidy(expr: sympy.Expr, budget: float = 0.8) -> sympy.Expr:
         except (ComputationTimeout, TypeError, ValueError, NotImplementedError, sympy.PolynomialError):
             continue
         ops = sympy.count_ops(candidate)
-        if ops < best_ops or (ops == best_ops and transform is sympy.factor_terms):
+        if ops < best_ops or (transform is sympy.factor_terms and ops <= best_ops + 1 and candidate.is_Mul):
             best, best_ops = candidate, ops
     return best
 
