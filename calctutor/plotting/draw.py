@@ -42,9 +42,13 @@ class Drawing:
 
     def text(self) -> str:
         """Canvas, legend and notes as one block of text (ANSI codes kept if any)."""
+        import textwrap
+
+        width = _visible_width(self.canvas)
         lines = [self.canvas.rstrip("\n")]
-        lines += legend_lines(self.legend, _visible_width(self.canvas))
-        lines += [f"note: {n}" for n in self.notes]
+        lines += legend_lines(self.legend, width)
+        for n in self.notes:
+            lines += textwrap.wrap(f"note: {n}", width, subsequent_indent="  ")
         out = "\n".join(lines)
         return out.translate(_ASCII) if self.plain else out
 
@@ -58,6 +62,8 @@ def _visible_width(canvas: str) -> int:
 
 def legend_lines(legend, width: int) -> list[str]:
     """The legend as lines no wider than ``width``: ``* f(x)   + tangent``."""
+    import textwrap
+
     lines, current = [], ""
     for marker, label, _ in legend:
         item = f"{marker} {label}"
@@ -66,6 +72,10 @@ def legend_lines(legend, width: int) -> list[str]:
             current = item
         else:
             current = f"{current}   {item}" if current else item
+        if len(current) > width:  # one long label: wrap it under its marker
+            wrapped = textwrap.wrap(current, width, subsequent_indent="    ")
+            lines += wrapped[:-1]
+            current = wrapped[-1]
     if current:
         lines.append(current)
     return lines
