@@ -202,7 +202,10 @@ class Engine:
         else:
             r = rule("constant_multiple")
             name, key, explanation = r.name, "constant_multiple", r.explanation
-            note = None if c != -1 else "a minus sign is the constant factor -1"
+            held = sorted(free_names(c))
+            note = ("a minus sign is the constant factor -1" if c == -1 else
+                    f"{', '.join(held)} held fixed, so {to_input(c)} is a constant factor"
+                    if held else None)
         return self._make(sid, name, key, expr, c * child.result, children=(child,),
                           explanation=explanation, note=note, work=times(c, child.result))
 
