@@ -131,7 +131,7 @@ def test_plain_view_is_ascii_and_marks_the_takeover():
     text = view.to_plain(run_limit("3x^2 - 4x", at="1", plot=True))
     assert text.isascii()
     assert "2.30000" in text and "2.00003" in text
-    assert "rounding > truncation" in text
+    assert "-1.2e-08 !" in text and "rounding error is larger than truncation" in text
     assert "1e-12" in text
 
 

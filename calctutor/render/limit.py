@@ -10,7 +10,8 @@ from calctutor.plotting.common import to_float
 from calctutor.render.mathtext import NOTE_STYLE, RESULT_STYLE, WRONG_STYLE
 from calctutor.render.plot import figures_plain, figures_rich, fmt, plain_table, rich_table
 
-MARK = "<- rounding > truncation"
+MARK = "!"
+MARK_NOTE = "! = the first h where float64 rounding error is larger than truncation error"
 
 
 def decimal_text(value: sympy.Expr, min_places: int = 5) -> str:
@@ -55,14 +56,14 @@ def _rows(result: LimitResult, kind: str, marks: bool) -> list[list[str]]:
         quotient = r.forward_exact if kind == "forward" else r.central_exact
         value = r.forward_float64 if kind == "forward" else r.central_float64
         err = r.error(kind, exact)
-        mark = MARK if (marks and first_mark is not None and r.h == first_mark) else ""
+        mark = f" {MARK}" if (marks and first_mark is not None and r.h == first_mark) else "  "
         rows.append([h_text(r.h), decimal_text(quotient), f64(value),
-                     "n/a" if err is None else f"{err:.1e}", mark])
+                     ("n/a" if err is None else f"{err:.1e}") + mark])
     return rows
 
 
 def _headers() -> list[str]:
-    return ["h", "exact arithmetic", "float64", "float64 - f'(a)", ""]
+    return ["h", "exact arithmetic", "float64", "error  "]
 
 
 def _intro(result: LimitResult) -> list[str]:
@@ -87,6 +88,8 @@ def _explain(result: LimitResult) -> list[str]:
     if ce is not None:
         out.append(f"central: from h = {h_text(ce)} down, the same happens; the central "
                    "quotient's truncation error is O(h^2), so it gets closer before that")
+    if fw is not None or ce is not None:
+        out.insert(0, MARK_NOTE + "; error = float64 - f'(a)")
     out.append("rule of thumb: best h ~ 1e-8 for forward, ~ 1e-5 for central differences "
                "(sqrt and cube root of machine epsilon 2.2e-16)")
     return out
@@ -140,7 +143,6 @@ def to_plain(result: LimitResult) -> str:
 
 def to_rich(result: LimitResult):
     from rich.console import Group
-    from rich.panel import Panel
     from rich.text import Text
 
     parts = [Text(line) for line in _intro(result)]
@@ -153,15 +155,14 @@ def to_rich(result: LimitResult):
             wins = r.rounding_wins_forward if kind == "forward" else r.rounding_wins_central
             err_style = WRONG_STYLE if wins else RESULT_STYLE
             styled.append([Text(raw[0]), Text(raw[1]), Text(raw[2]),
-                           Text(raw[3], style=err_style if exact is not None else ""),
-                           Text(raw[4], style=WRONG_STYLE)])
-        parts.append(rich_table(title, _headers(), styled,
-                                justify=["right", "right", "right", "right", "left"]))
+                           Text(raw[3], style=err_style if exact is not None else "")])
+        parts.append(rich_table(title, _headers(), styled, keep=(0, 1, 2, 3)))
     parts += [Text("• " + e, style=NOTE_STYLE) for e in _explain(result)]
     parts += [Text(f"note: {n}", style=NOTE_STYLE) for n in result.notes]
-    title = f"[bold]the derivative of {to_input(result.function)} at {result.variable} = " \
-            f"{to_input(result.point)} as a limit[/bold]"
-    body = Panel(Group(*parts), title=title, expand=False)
+    title = Text(f"the derivative of {to_input(result.function)} at {result.variable} = "
+                 f"{to_input(result.point)} as a limit", style="bold")
+    # no panel border: the digits need every column of a narrow terminal
+    body = Group(title, *parts)
     if result.figure is None:
         return body
     return Group(body, *figures_rich([result.figure]))

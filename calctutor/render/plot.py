@@ -46,14 +46,18 @@ def plain_table(headers: list[str], rows: list[list[str]], indent: str = "  ") -
     return out
 
 
-def rich_table(title: str | None, headers: list[str], rows: list[list], justify=None):
+def rich_table(title: str | None, headers: list[str], rows: list[list], justify=None,
+               keep: tuple[int, ...] = ()):
+    """A Rich table; columns in ``keep`` never wrap or shorten (digits that matter)."""
     from rich import box
     from rich.table import Table
 
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left",
-                  title_style="bold", header_style="bold")
+                  title_style="bold", header_style="bold", pad_edge=False)
     for i, h in enumerate(headers):
-        table.add_column(h, justify=(justify[i] if justify else "right"))
+        width = max([len(getattr(r[i], "plain", str(r[i]))) for r in rows] + [1]) if i in keep else None
+        table.add_column(h, justify=(justify[i] if justify else "right"),
+                         no_wrap=i in keep, min_width=width)
     for r in rows:
         table.add_row(*r)
     return table
