@@ -1,0 +1,94 @@
+"""The backward pass beside the symbolic derivation: one computation, two views.
+
+``calctutor diff EXPR --graph`` (and the REPL) put the chain-rule derivation and this
+view side by side. To make the two speak the same language, the caller passes the
+step engine's layer names ({sub-expression: letter}, e.g. {2x + 3: "u"}); graph nodes
+computing those sub-expressions take the same letters (other intermediates are u1,
+u2, …). Matching is by expression, after SymPy's evaluation, so ``x·x`` typed and
+``x^2`` match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy
+
+from calctutor.commands.graph import GraphResult, analyse
+from calctutor.errors import CalcError
+from calctutor.graph.build import build_graph
+
+
+def linked_result(expr: sympy.Expr, point: Mapping[str, object],
+                  layer_names: Mapping[sympy.Expr, str] | None = None) -> GraphResult:
+    """The graph of ``expr`` evaluated at ``point`` ({name: number or SymPy number}),
+    reverse and forward mode, with intermediates named by ``layer_names`` where they match."""
+    graph = build_graph(expr, layer_names=layer_names)
+    values: dict[str, float] = {}
+    for name in graph.variables:
+        if name not in point:
+            raise CalcError(f"the point gives no value for {name}")
+        number = complex(sympy.N(point[name], 20))
+        if number.imag != 0:
+            raise CalcError(f"the value of {name} must be a real number")
+        values[name] = number.real
+    from calctutor.parsing import to_input
+
+    text = to_input(expr)
+    shown = {k: to_input(v) if isinstance(v, sympy.Basic) else str(v) for k, v in point.items()
+             if k in graph.inputs}
+    return analyse(graph, text, values, shown)
+
+
+def layer_nodes(result: GraphResult, layer_names: Mapping[sympy.Expr, str]) -> dict[str, str]:
+    """{layer letter: graph node id} for each layer the graph has a node for."""
+    out: dict[str, str] = {}
+    for expr, letter in layer_names.items():
+        node = result.graph.node_for_expr(expr)
+        if node is not None:
+            out[letter] = node.id
+    return out
+
+
+def to_rich(result: GraphResult):
+    """A compact Rich view for side-by-side use: the graph tree, the backward pass and
+    the gradient."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from calctutor.render.graph import gradient_text, rich_backward_table, rich_tree
+    from calctutor.render.mathtext import RESULT_STYLE
+
+    parts = [rich_tree(result), Text(""), rich_backward_table(result), Text(""),
+             Text(gradient_text(result), style=RESULT_STYLE)]
+    parts += [Text(f"warning: {m}", style="yellow") for m in result.messages]
+    return Panel(Group(*parts), title="[bold]backpropagation (the same chain rule)[/bold]",
+                 expand=False)
+
+
+def to_plain(result: GraphResult) -> str:
+    from calctutor.render.graph import _tree_lines, backward_rows, gradient_text
+
+    lines = ["backpropagation (the same chain rule):"]
+    lines += ["  " + line for line in _tree_lines(result, unicode=False)]
+    lines.append(f"  seed: d{result.graph.out.id}/d{result.graph.out.id} = 1")
+    for step, rule, numbers, running in backward_rows(result, unicode=False):
+        lines.append(f"  {step:>3}. {rule}   {numbers}   -> {running}")
+    lines.append("  " + gradient_text(result, unicode=False))
+    lines += [f"  warning: {m}" for m in result.messages]
+    return "\n".join(lines)
+
+
+def to_json(result: GraphResult) -> dict:
+    from calctutor.render.graph import to_json as graph_json
+
+    return graph_json(result)
+
+
+def backward_view(expr: sympy.Expr, point: Mapping[str, object], *,
+                  layer_names: Mapping[sympy.Expr, str] | None = None, plain: bool = False):
+    """One call for ``diff --graph``: a Rich renderable (or plain text) of the backward
+    pass of ``expr`` at ``point``, intermediates named like the derivation's layers."""
+    result = linked_result(expr, point, layer_names)
+    return to_plain(result) if plain else to_rich(result)
