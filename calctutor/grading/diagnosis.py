@@ -12,9 +12,10 @@ high-precision confirmation), so a label is given only when the numbers say so.
 
 from __future__ import annotations
 
+import numpy as np
 import sympy
 
-from calctutor.grading import numeric
+from calctutor.grading import floats, numeric, sampling
 from calctutor.grading.symbolic import EQUAL
 from calctutor.grading.verdict import Diagnosis
 from calctutor.parsing import to_input
@@ -27,7 +28,34 @@ LABEL_ORDER = (
 )
 
 
-def _matches(candidate: sympy.Expr, answer: sympy.Expr, names: list[str]) -> bool:
+class _Screen:
+    """Cheap float64 look-alike test before the full numeric witness is asked."""
+
+    def __init__(self, answer: sympy.Expr, names: list[str]) -> None:
+        self.names = names
+        self.points = sampling.draw(names, 32, np.random.default_rng(7)) if names else {}
+        self.answer = self._values(answer)
+
+    def _values(self, expr: sympy.Expr) -> np.ndarray:
+        try:
+            return floats.evaluate(expr, self.points) if self.names else np.array([np.nan])
+        except KeyError:
+            return np.full(32, np.nan)
+
+    def plausible(self, candidate: sympy.Expr) -> bool:
+        if not self.names:
+            return True
+        values = self._values(candidate)
+        ok = np.isfinite(values) & np.isfinite(self.answer)
+        if ok.sum() < 6:
+            return True  # too few points to rule it out cheaply: let the witness decide
+        return bool(np.allclose(values[ok], self.answer[ok], rtol=1e-6, atol=1e-9))
+
+
+def _matches(candidate: sympy.Expr, answer: sympy.Expr, names: list[str],
+             screen: "_Screen | None" = None) -> bool:
+    if screen is not None and not screen.plausible(candidate):
+        return False
     found = numeric.compare(candidate, answer, names, budget=0.6)
     return found.status == EQUAL
 
@@ -35,35 +63,34 @@ def _matches(candidate: sympy.Expr, answer: sympy.Expr, names: list[str]) -> boo
 def diagnose(function: sympy.Expr, answer: sympy.Expr, variable: str, order: int,
              names: list[str]) -> Diagnosis | None:
     """The first mistake (by label priority) whose buggy derivative equals the answer."""
-    found = _rule_mistakes(function, answer, variable, order, names)
+    screen = _Screen(answer, names)
+    found = _rule_mistakes(function, answer, variable, order, names, screen)
     if found is not None:
         return found
-    return _order_or_variable(function, answer, variable, order, names)
+    return _order_or_variable(function, answer, variable, order, names, screen)
 
 
-def _rule_mistakes(function, answer, variable, order, names) -> Diagnosis | None:
-    try:
-        from calctutor.steps.mistakes import mistaken_derivatives  # the step engine's hook
-    except ImportError:
-        return None
+def _rule_mistakes(function, answer, variable, order, names, screen) -> Diagnosis | None:
+    from calctutor.grading.mutations import mistaken_derivatives
+
     candidates = sorted(
         mistaken_derivatives(function, variable, order),
         key=lambda c: LABEL_ORDER.index(c.label) if c.label in LABEL_ORDER else len(LABEL_ORDER),
     )
     for candidate in candidates:
-        if _matches(candidate.derivative, answer, names):
+        if _matches(candidate.derivative, answer, names, screen):
             return Diagnosis(candidate.label, candidate.rule, candidate.at, candidate.message,
                              candidate.right_step, candidate.step_id)
     return None
 
 
-def _order_or_variable(function, answer, variable, order, names) -> Diagnosis | None:
+def _order_or_variable(function, answer, variable, order, names, screen) -> Diagnosis | None:
     x = symbol(variable)
     for k in sorted({0, 1, 2, 3, order + 1, order - 1} - {order}):
         if k < 0:
             continue
         candidate = sympy.diff(function, x, k) if k else function
-        if candidate != 0 and _matches(candidate, answer, names):
+        if candidate != 0 and _matches(candidate, answer, names, screen):
             what = "the function itself" if k == 0 else f"the derivative of order {k}"
             return Diagnosis(
                 "wrong_order", "higher-order derivative", to_input(function),
@@ -74,7 +101,7 @@ def _order_or_variable(function, answer, variable, order, names) -> Diagnosis | 
         if other == variable:
             continue
         candidate = sympy.diff(function, symbol(other), order)
-        if candidate != 0 and _matches(candidate, answer, names):
+        if candidate != 0 and _matches(candidate, answer, names, screen):
             return Diagnosis(
                 "wrong_variable", "partial derivative", to_input(function),
                 f"You differentiated with respect to {other}; the question asks for d/d{variable}, "
