@@ -253,3 +253,15 @@ def test_e2e_bad_input_exits_2_without_traceback(args):
     assert "Traceback" not in out.stderr
     if "--json" in args:
         assert "error" in json.loads(out.stdout)
+
+
+def test_lambdify_fallback_agrees_with_the_numeric_engine(monkeypatch):
+    from calctutor.plotting import evaluate as ev
+
+    xs = np.linspace(-3, 3, 13)
+    exprs = [parse(t) for t in ("sigmoid(2x) + relu(x - 1)", "tanh(x)^2", "step(x) + abs(x)")]
+    first = [evaluate(e, "x", xs) for e in exprs]
+    monkeypatch.setattr(ev, "_numeric_evaluate", lambda: None)
+    assert ev.engine_name() == "sympy.lambdify"
+    for e, want in zip(exprs, first):
+        assert evaluate(e, "x", xs) == pytest.approx(want, rel=1e-12)
