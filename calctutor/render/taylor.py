@@ -19,10 +19,24 @@ MEANING = (
 )
 
 
+def number_text(value) -> str:
+    """11/10 as 1.1 (a terminating decimal, as the learner typed it); else our syntax."""
+    if value.is_Rational and not value.is_Integer:
+        q = int(value.q)
+        for p in (2, 5):
+            while q % p == 0:
+                q //= p
+        if q == 1:
+            text = repr(float(value))
+            if len(text) <= 12:
+                return text
+    return to_input(value)
+
+
 def _point_text(result: TaylorResult, point: dict) -> str:
     if not result.multivariable:
-        return to_input(point[result.variable])
-    return ", ".join(f"{n}={to_input(point[n])}" for n in result.variables)
+        return number_text(point[result.variable])
+    return ", ".join(f"{n}={number_text(point[n])}" for n in result.variables)
 
 
 def _point_json(result: TaylorResult, point: dict):
@@ -90,7 +104,7 @@ def _title(result: TaylorResult) -> str:
 
 def _term_rows(result: TaylorResult) -> tuple[list[str], list[list[str]]]:
     if result.multivariable:
-        headers = ["k", "derivative", "value at a", "a!", "coefficient", "term"]
+        headers = ["k", "derivative", "value at a", "alpha!", "coefficient", "term"]
     else:
         headers = ["k", "f^(k)(x)", "f^(k)(a)", "k!", "coefficient", "term"]
     rows = []
