@@ -1,0 +1,86 @@
+"""The one place where lessons call the grader (:mod:`calctutor.grading`).
+
+Everything a lesson grades goes through three functions:
+
+- :func:`read_answer` — the learner's text through calctutor's parser (never ``eval``);
+- :func:`grade_derivative` — "is this the derivative?", with the grader's mistake
+  diagnosis (``missing_chain_factor``, ``product_rule``, …, labels of shared/CLI.md);
+- :func:`grade_equal` — "is this the same expression / number?" (values, gradients'
+  components, Taylor polynomials, checkpoints), with an optional numeric tolerance for
+  answers that are decimals of an irrational number.
+
+Both return a small :class:`Grade`, so the runner never depends on the grader's own
+verdict type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from calctutor.parsing import parse, to_input
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    message: str
+    expected: str
+    answer: str
+    mistake: str | None = None
+    witnesses: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def read_answer(text: str, names: list[str] | tuple[str, ...] = ()) -> sympy.Expr:
+    """Parse an answer (raises :class:`calctutor.errors.ParseError` with a position)."""
+    return parse(text, names=list(names))
+
+
+def grade_derivative(function: sympy.Expr, answer: sympy.Expr, *, wrt: str, order: int = 1,
+                     structured: sympy.Expr | None = None) -> Grade:
+    """Is ``answer`` the ``order``-th derivative of ``function`` with respect to ``wrt``?"""
+    from calctutor.grading.grade import grade
+
+    verdict = grade(function, answer, task="derivative", variable=wrt, order=order,
+                    structured=structured)
+    return _from_verdict(verdict)
+
+
+def grade_equal(expected: sympy.Expr, answer: sympy.Expr, *,
+                tolerance: float | None = None) -> Grade:
+    """Is ``answer`` equal to ``expected`` (as functions, or as numbers within tolerance)?"""
+    if tolerance is not None and not answer.free_symbols and not expected.free_symbols:
+        try:
+            a, b = float(answer.evalf(30)), float(expected.evalf(30))
+        except (TypeError, ValueError):
+            a = b = float("nan")
+        if a == a and b == b:
+            close = abs(a - b) <= tolerance * max(1.0, abs(b))
+            witnesses = {"symbolic": "unknown", "numeric": "equal" if close else "different"}
+            if close:
+                exact = sympy.simplify(answer - expected) == 0
+                note = () if exact else (f"Accepted within {tolerance:g}; the exact value is "
+                                         f"{to_input(expected)} ≈ {b:.10g}.",)
+                return Grade(True, "Correct.", to_input(expected), to_input(answer), None,
+                             witnesses, note)
+            return Grade(False, f"Not quite: your value {a:.6g} is not within {tolerance:g} "
+                                f"of the answer.", to_input(expected), to_input(answer),
+                         "unknown", witnesses)
+    from calctutor.grading.grade import grade
+
+    verdict = grade(expected, answer, task="equivalent", variable=None)
+    return _from_verdict(verdict)
+
+
+def _from_verdict(verdict) -> Grade:
+    return Grade(
+        correct=bool(verdict.correct),
+        message=verdict.message,
+        expected=to_input(verdict.expected),
+        answer=to_input(verdict.answer),
+        mistake=None if verdict.correct else (verdict.mistake or "unknown"),
+        witnesses=dict(verdict.witnesses),
+        notes=tuple(verdict.notes),
+    )
