@@ -11,7 +11,7 @@ from calctutor.commands.diff import run_diff
 from calctutor.errors import CalcError
 from calctutor.parsing import parse
 from calctutor.render import diff as view
-from steps_helpers import values_equal
+from test_steps_helpers import values_equal
 
 
 def _walk(steps):

@@ -9,7 +9,7 @@ import sympy
 from calctutor.parsing import parse, to_input
 from calctutor.primitives import RULES, PRIMITIVES, OPERATORS
 from calctutor.steps import Site, chain_breakdowns, derive, evaluated, size
-from steps_helpers import check_every_step, values_equal
+from test_steps_helpers import check_every_step, values_equal
 
 from conftest import R
 

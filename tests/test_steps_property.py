@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from calctutor.mathfuncs import sigmoid, softplus
 from calctutor.steps import derive, size
-from steps_helpers import check_every_step, values_equal
+from test_steps_helpers import check_every_step, values_equal
 
 from conftest import R
 

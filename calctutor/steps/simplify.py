@@ -25,7 +25,8 @@ __all__ = ["teacher_form", "size"]
 
 #: Wall-clock budget for sympy.simplify on one result.
 SIMPLIFY_SECONDS = 0.5
-#: Above this many operations only cheap rewrites are tried.
+#: Above these many operations the slower rewrites are skipped (factor is superlinear).
+FACTOR_MAX = 40
 BIG = 120
 
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
@@ -84,10 +85,11 @@ def teacher_form(raw: sympy.Expr, *, baseline: sympy.Expr | None = None,
             candidates.append((form, label))
 
     if raw.free_symbols:
-        if raw_size <= BIG:
+        if raw_size <= FACTOR_MAX:
             attempt(sympy.factor, "factored", timeout)
-        attempt(sympy.together, "combined over a common denominator", timeout)
-        if raw_size <= BIG and _worth_simplifying(raw):
+        if raw_size <= BIG:
+            attempt(sympy.together, "combined over a common denominator", timeout)
+        if raw_size <= FACTOR_MAX and _worth_simplifying(raw):
             attempt(sympy.simplify, "simplified with identities", timeout)
     if baseline is not None and baseline != raw:
         candidates.append((baseline, "SymPy's form (smaller)"))
