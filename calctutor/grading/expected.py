@@ -46,14 +46,21 @@ def derivative_values(function: sympy.Expr, variable: str | None,
                       order: int) -> Callable[[dict[str, np.ndarray]], np.ndarray] | None:
     """Exact float64 derivative values from our autodiff engine, without symbolic diff.
 
-    Returns None when the engine cannot take this function; the witness then evaluates
-    the symbolic derivative instead.
+    Nested forward mode over the function's computational graph
+    (:func:`calctutor.graph.compile_derivative`). Returns None when the engine cannot
+    take this function; the witness then evaluates the symbolic derivative instead.
     """
-    try:
-        from calctutor.graph import autodiff_values  # provided by the graph/autodiff engine
-    except ImportError:
+    if variable is None:
         return None
+    from calctutor.graph import compile_derivative
+
     try:
-        return autodiff_values(function, variable, order)
-    except CalcError:
+        compiled = compile_derivative(function, variable, order)
+    except (CalcError, ValueError, TypeError, NotImplementedError):
         return None
+
+    def values(points: dict[str, np.ndarray]) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.asarray(compiled(points).value, dtype=float)
+
+    return values
