@@ -178,7 +178,7 @@ def _value_text(result: DiffResult) -> str | None:
         return None
     where = ", ".join(f"{k} = {show(v)}" for k, v in result.point.items())
     if result.value is None:
-        return f"at {where}: undefined - {result.value_note}"
+        return f"at {where}: {result.value_note}"
     exact = show(result.value)
     number = result.value_number
     approx = ""

@@ -63,10 +63,12 @@ def teacher_form(raw: sympy.Expr, *, baseline: sympy.Expr | None = None,
     """
     candidates: list[tuple[sympy.Expr, str | None]] = []
     try:
-        pulled = sympy.factor_terms(raw) if raw.is_Mul or raw.is_Add else raw
+        pulled = sympy.factor_terms(raw) if raw.is_Mul else raw
     except (ValueError, TypeError, RecursionError):
         pulled = raw
-    if pulled != raw:  # 6x^2 (4x^3 + 6) -> 12x^2 (2x^3 + 3): wins ties against the raw form
+    # 6x^2 (4x^3 + 6) -> 12x^2 (2x^3 + 3): a number taken out of a sum inside a product
+    # wins ties against the raw form (x^2 cos x + 2x sin x is left alone)
+    if pulled != raw and pulled.as_coeff_Mul()[0] != raw.as_coeff_Mul()[0]:
         candidates.append((pulled, "took out a common factor"))
     candidates.append((raw, None))
     allowed = _trig_args(raw) | (_trig_args(baseline) if baseline is not None else set())
