@@ -69,10 +69,10 @@ def on_command(ctx: Context, intent: forms.Command):
 
 def on_expression(ctx: Context, intent: forms.Expression):
     """A bare expression: its derivative with steps (brief or full, ``:mode``)."""
-    import importlib.util
-
-    if importlib.util.find_spec("calctutor.render.diff") is None:  # until the step engine lands
-        return parse_(ctx, intent.text)
+    names = sorted(s.name for s in ctx.state.inline(ctx.state.parse(intent.text)).free_symbols)
+    if len(names) > 1 and "x" not in names:
+        raise CalcError(f"this has several variables ({', '.join(names)}): say which one",
+                        hint=f"∂/∂{names[0]} {intent.text}, or :grad {intent.text} for all of them")
     return derivative(ctx, intent.text)
 
 
@@ -127,28 +127,34 @@ def derivative(ctx: Context, text: str, wrt: str | None = None, order: int = 1,
                at: str | None = None):
     """``run_diff`` on the learner's text (their names inlined), steps per ``:mode``."""
     from calctutor.commands.diff import run_diff
-    from calctutor.render import diff as view
 
     state = ctx.state
+    if state.mode == "brief":
+        from calctutor.repl import brief as view
+    else:
+        from calctutor.render import diff as view
     expanded = state.expand(text)
     result = run_diff(expanded, wrt=wrt, order=order, at=at or _point_for(ctx, expanded),
                       steps=True)
     state.ans = result.derivative
-    return _remember(ctx, show(result, view, brief=state.mode == "brief"))
+    return _remember(ctx, show(result, view))
 
 
 def _point_for(ctx: Context, text: str) -> str | None:
-    """The ``:at`` point, if it names only variables the expression has (a point with
-    y=1 does not stop you differentiating sin x)."""
+    """The ``:at`` point, restricted to the expression's variables, when it gives a value
+    to each of them (a point with y=1 does not stop you differentiating sin x, and one
+    without y leaves d/dy x y^2 symbolic)."""
     point = ctx.state.point
     if not point or "=" not in point:
         return point
-    from calctutor.parsing import parse
+    from calctutor.commands.parse import looks_like_program
+    from calctutor.parsing import parse, parse_program
 
-    have = {s.name for s in parse(text).free_symbols}
-    wanted = [p.split("=", 1)[0].strip() for p in point.split(",") if "=" in p]
-    return point if set(wanted) <= have or not have else ",".join(
-        p for p in point.split(",") if p.split("=", 1)[0].strip() in have) or None
+    expr = parse_program(text).inlined() if looks_like_program(text) else parse(text)
+    have = {s.name for s in expr.free_symbols}
+    pieces = [p for p in point.split(",") if p.split("=", 1)[0].strip() in have]
+    given = {p.split("=", 1)[0].strip() for p in pieces}
+    return ",".join(pieces) if pieces and given >= have else None
 
 
 def _function_derivative(ctx: Context, binding, order: int, arg: str | None):
@@ -391,3 +397,153 @@ def quit_(ctx: Context, arg: str):
 
 
 __all__ = ["REGISTRY", "handle_line", "derivative", "INTENTS"]
+
+
+# ── commands over calctutor.commands.* (same functions as the Typer CLI) ─────────────
+
+
+def _options(arg: str, usage: str, allowed: set[str], flags: frozenset[str] = frozenset()):
+    """The expression (learner's names inlined) and the ``--name value`` options."""
+    expr, opts = forms.split_options(arg, flags)
+    unknown = sorted(k.rstrip("!") for k in opts if k.rstrip("!") not in allowed | flags)
+    if unknown:
+        raise CalcError(f"unknown option --{unknown[0]}", hint=f"usage: {usage}")
+    stray = [k for k in opts if k.endswith("!")]
+    if stray:
+        raise CalcError(f"--{stray[0][:-1]} takes no value", hint=f"usage: {usage}")
+    return _need(expr, usage), opts
+
+
+def _int(opts: dict, name: str, default: int) -> int:
+    value = opts.get(name)
+    if value is None:
+        return default
+    try:
+        return int(str(value))
+    except ValueError:
+        raise CalcError(f"--{name} needs a whole number, not {value!r}") from None
+
+
+def _at(ctx: Context, opts: dict, text: str) -> str | None:
+    return opts.get("at") or _point_for(ctx, text)
+
+
+@command("grad", usage=":grad EXPR [--at P] [--hessian] [--dir D]",
+         help="partial derivatives, gradient, Hessian, directional derivative",
+         examples=(":grad x^2 y + 3y --at x=2,y=1", ":grad x^2 + y^2 --hessian",
+                   ":grad x^2 + y^2 --at x=3,y=4 --dir 1,0"))
+def grad(ctx: Context, arg: str):
+    from calctutor.commands.grad import run_grad
+    from calctutor.render import grad as view
+
+    usage = ":grad EXPR [--at P] [--hessian] [--dir D] [--wrt x,y] [--steps]"
+    text, opts = _options(arg, usage, {"at", "dir", "wrt"}, frozenset({"hessian", "steps"}))
+    text = ctx.state.expand(text)
+    result = run_grad(text, wrt=opts.get("wrt"), at=_at(ctx, opts, text),
+                      hessian=bool(opts.get("hessian")), direction=opts.get("dir"),
+                      steps=bool(opts.get("steps")))
+    return _remember(ctx, show(result, view))
+
+
+@command("graph", usage=":graph EXPR [--at P] [--mode forward]",
+         help="computational graph, forward values and backpropagation",
+         examples=(":graph y = 2x^3 + 3; z = y^2 --at x=1", ":graph sigmoid(w x + b) --at w=1,x=2,b=0",
+                   ":graph z   (after y = 2x^3 + 3 and z = y^2)"))
+def graph(ctx: Context, arg: str):
+    from calctutor.commands.graph import run_graph
+    from calctutor.render import graph as view
+
+    text, opts = _options(arg, ":graph EXPR [--at P] [--mode reverse|forward]", {"at", "mode"})
+    text = ctx.state.program_text(text)
+    result = run_graph(text, at=_at(ctx, opts, text), mode=str(opts.get("mode") or "reverse"))
+    return _remember(ctx, show(result, view))
+
+
+@command("taylor", usage=":taylor EXPR [--at A] [--order N] [--eval X,...]",
+         help="Taylor polynomial term by term, with an error table",
+         examples=(":taylor sin x --order 5", ":taylor e^x --at 1 --order 3 --eval 1.1,1.5"))
+def taylor(ctx: Context, arg: str):
+    from calctutor.commands.taylor import run_taylor
+    from calctutor.render import taylor as view
+
+    usage = ":taylor EXPR [--at A] [--order N] [--eval X,...]"
+    text, opts = _options(arg, usage, {"at", "order", "eval"})
+    text = ctx.state.expand(text)
+    result = run_taylor(text, at=_at(ctx, opts, text), order=_int(opts, "order", 2),
+                        eval_points=opts.get("eval") or None)
+    return _remember(ctx, show(result, view))
+
+
+@command("plot", usage=":plot EXPR [--tangent A] [--range LO,HI] [--derivative]",
+         help="draw a function in the terminal (several: sin x, cos x)",
+         examples=(":plot x^3 - 3x --tangent 1", ":plot sigmoid(x) --derivative --range -6,6"))
+def plot(ctx: Context, arg: str):
+    from calctutor.commands.plot import run_plot
+    from calctutor.render import plot as view
+
+    usage = ":plot EXPR [--tangent A] [--range LO,HI] [--derivative]"
+    text, opts = _options(arg, usage, {"tangent", "range"}, frozenset({"derivative"}))
+    if "," not in text:
+        text = ctx.state.expand(text)
+    result = run_plot(text, tangent=opts.get("tangent") or None,
+                      plot_range=opts.get("range") or None, derivative=bool(opts.get("derivative")))
+    return _remember(ctx, show(result, view))
+
+
+@command("limit", usage=":limit EXPR --at A", help="the derivative as a limit of difference quotients",
+         examples=(":limit sin x --at 0", ":limit x^2 --at 1 --h 0.1,0.01"))
+def limit(ctx: Context, arg: str):
+    from calctutor.commands.limit import run_limit
+    from calctutor.render import limit as view
+
+    text, opts = _options(arg, ":limit EXPR --at A [--h H,...]", {"at", "h"})
+    text = ctx.state.expand(text)
+    at_ = opts.get("at") or ctx.state.point
+    if not at_:
+        raise CalcError("at which point?", hint=":limit EXPR --at 1 (or set one with :at x=1)")
+    if "=" in at_:
+        at_ = at_.split("=", 1)[1].split(",", 1)[0].strip()
+    result = run_limit(text, at=at_, steps=opts.get("h") or None)
+    return _remember(ctx, show(result, view))
+
+
+@command("integrate", aliases=("int",), usage=":integrate EXPR --from A --to B",
+         help="a definite integral: exact, numeric and Monte Carlo",
+         examples=(":integrate x^2 --from 0 --to 1", ":integrate e^(-x^2) --from -oo --to oo"))
+def integrate(ctx: Context, arg: str):
+    from calctutor.commands.integrate import run_integrate
+    from calctutor.render import integrate as view
+
+    usage = ":integrate EXPR --from A --to B"
+    text, opts = _options(arg, usage, {"from", "to"})
+    if not opts.get("from") or not opts.get("to"):
+        raise CalcError("the limits are missing", hint=f"usage: {usage}")
+    result = run_integrate(ctx.state.expand(text), str(opts["from"]), str(opts["to"]))
+    return _remember(ctx, show(result, view))
+
+
+@command("check", usage=":check FUNCTION ; ANSWER",
+         help="grade your derivative of a function (the mistake is named)",
+         examples=(":check sin(x^2) ; 2x cos(x^2)", ":check d/dx x^3 = 3x", ":check x^2 y ; x^2 --wrt y"))
+def check(ctx: Context, arg: str):
+    from calctutor.commands.check import run_check
+    from calctutor.render import check as view
+
+    usage = ":check FUNCTION ; ANSWER  (or :check d/dx FUNCTION = ANSWER)"
+    text, opts = _options(arg, usage, {"wrt", "order"})
+    wrt, order = opts.get("wrt") or None, _int(opts, "order", 1)
+    if ";" in text:
+        function, answer = (p.strip() for p in text.split(";", 1))
+    elif forms.top_level_equals(text) >= 0:
+        eq = forms.top_level_equals(text)
+        function, answer = text[:eq].strip(), text[eq + 1:].strip()
+        intent = forms.classify(function)
+        if isinstance(intent, forms.Derivative):
+            function, wrt, order = intent.text, intent.wrt or wrt, intent.order
+    else:
+        raise CalcError("give the function and your answer", hint=f"usage: {usage}")
+    if not function or not answer:
+        raise CalcError("give the function and your answer", hint=f"usage: {usage}")
+    state = ctx.state
+    verdict = run_check(state.expand(function), state.expand(answer), wrt=wrt, order=order)
+    return _remember(ctx, show(verdict, view))

@@ -235,3 +235,28 @@ def _order(digits: str | None, sup: str | None) -> int:
     if sup:
         return superscript_to_int(sup)
     return 1
+
+
+_OPTION = re.compile(r"(?:^|\s)--([a-z][a-z-]*)(?=\s|$)")
+
+
+def split_options(arg: str, flags: frozenset[str] = frozenset()) -> tuple[str, dict[str, str | bool]]:
+    """``sin x --at 0 --order 5 --hessian`` → ("sin x", {"at": "0", "order": "5",
+    "hessian": True}): the same option names as the Typer command. ``flags`` are the
+    options that take no value."""
+    matches = list(_OPTION.finditer(arg))
+    if not matches:
+        return arg.strip(), {}
+    expr = arg[: matches[0].start()].strip()
+    options: dict[str, str | bool] = {}
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(arg)
+        name = match.group(1)
+        value = arg[match.end():end].strip()
+        if name in flags:
+            options[name] = True
+            if value:  # a flag followed by text: that text belongs to nobody
+                options[f"{name}!"] = value
+        else:
+            options[name] = value
+    return expr, options

@@ -43,7 +43,7 @@ class Binding:
 class ReplState:
     bindings: dict[str, Binding] = field(default_factory=dict)
     ans: Any = None  # sympy.Expr of the last result, or None
-    mode: str = "brief"
+    mode: str = "full"
     point: str | None = None  # ``:at x=2`` as typed, passed to commands as ``at=``
     format: str = "rich"
     last: Any = None  # the last Show reply, for :latex
