@@ -188,18 +188,21 @@ class Tape:
     result: int  # slot holding the value
 
     def __call__(self, *values) -> Array:
+        """Run the tape (callers mute NumPy's warnings: see :meth:`evaluate`)."""
         slots: list = [*values, *self.constants]
         append = slots.append
-        with np.errstate(all="ignore"):
-            for fn, ins in self.instructions:
-                append(fn(*[slots[i] for i in ins]))
+        for fn, ins in self.instructions:
+            append(fn(*[slots[i] for i in ins]))
         return slots[self.result]
 
     def evaluate(self, points: dict[str, object]) -> Array:
-        """Evaluate at ``points`` ({name: scalar or array}); the result is broadcast."""
+        """Evaluate at ``points`` ({name: scalar or array}); the result is broadcast.
+        NaN where undefined (NumPy's warnings muted: the NaN is the report)."""
         arrays = [np.asarray(points[name], dtype=float) for name in self.variables]
         shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
-        return np.broadcast_to(np.asarray(self(*arrays), dtype=float), shape).copy()
+        with np.errstate(all="ignore"):
+            value = self(*arrays)
+        return np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
 
 
 def constant_value(expr: sympy.Expr) -> float:

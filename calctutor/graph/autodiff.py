@@ -65,8 +65,12 @@ def _plan(graph: Graph) -> _Plan:
         return cached
     fns: list[Callable | None] = []
     edges: list[list[_EdgePlan | None]] = []
+    binary = {"add": np.add, "mul": np.multiply}
     for n in graph.nodes:
-        fns.append(FUNCTIONS[n.numpy] if n.numpy else None)
+        if n.op in binary and len(n.args) == 2:
+            fns.append(binary[n.op])  # same function as the table's, without reduce()
+        else:
+            fns.append(FUNCTIONS[n.numpy] if n.numpy else None)
         per: list[_EdgePlan | None] = []
         for k, a in enumerate(n.args):
             if not graph.nodes[a].active:
@@ -213,7 +217,8 @@ def reverse_mode(graph: Graph, points: Mapping[str, object], *, keep: bool = Fal
     plan = _plan(graph)
     nodes = graph.nodes
     adj: list = [None] * len(nodes)
-    adj[graph.output] = np.ones(ev.shape) if nodes[graph.output].active else None
+    # the seed d(out)/d(out) = 1 stays the Python float 1.0 so that 1 · local costs nothing
+    adj[graph.output] = 1.0 if nodes[graph.output].active else None
     locals_: dict[tuple[int, int], Array] = {}
     values = ev.values
     with np.errstate(all="ignore"):
@@ -236,7 +241,12 @@ def reverse_mode(graph: Graph, points: Mapping[str, object], *, keep: bool = Fal
                         adj[j] = zero if adj[j] is None else adj[j]
                         ev.trace.append(BackwardStep(i, k, j, local, a, zero, adj[j]))
                     continue
-                contribution = a if edge.kind == "const" and local == 1.0 else a * local
+                if edge.kind == "const" and local == 1.0:
+                    contribution = a
+                elif a.__class__ is float and a == 1.0:
+                    contribution = local
+                else:
+                    contribution = a * local
                 adj[j] = contribution if adj[j] is None else adj[j] + contribution
                 if keep:
                     ev.trace.append(BackwardStep(i, k, j, local, a, contribution, adj[j]))
@@ -252,6 +262,8 @@ def reverse_mode(graph: Graph, points: Mapping[str, object], *, keep: bool = Fal
 def _full(value, shape) -> Array:
     if value is None:
         return np.zeros(shape)
+    if isinstance(value, np.ndarray) and value.shape == shape:
+        return value
     return np.broadcast_to(np.asarray(value, dtype=float), shape)
 
 
@@ -300,17 +312,25 @@ def diagnose(ev: Evaluation) -> None:
     Where the output's value is not finite, the partials are set to NaN too: a function
     without a value at a point has no derivative there."""
     shape = ev.shape
-    bad = _nonfinite(ev.value, shape).copy()
-    if bad.any():
-        # no derivative where the function itself has no (finite) value
-        ev.gradient = {v: np.where(bad, np.nan, g) for v, g in ev.gradient.items()}
-    for g in ev.gradient.values():
-        bad |= _nonfinite(g, shape)
-    ev.undefined = bad
     ev.problems = []
-    graph = ev.graph
-    if bad.any():
-        _explain(ev, bad)
+    grads = list(ev.gradient.values())
+    # fast path: one check over everything (NaN and inf survive a sum)
+    with np.errstate(all="ignore"):
+        total = np.array(ev.value, dtype=float)
+        for g in grads:
+            total += g
+    if np.isfinite(total).all():
+        ev.undefined = np.zeros(shape, dtype=bool)
+    else:
+        bad = _nonfinite(ev.value, shape).copy()
+        if bad.any():
+            # no derivative where the function itself has no (finite) value
+            ev.gradient = {v: np.where(bad, np.nan, g) for v, g in ev.gradient.items()}
+        for g in ev.gradient.values():
+            bad |= _nonfinite(g, shape)
+        ev.undefined = bad
+        if bad.any():
+            _explain(ev, bad)
     ev.kinks = _kinks(ev)
 
 
@@ -496,8 +516,8 @@ class GradientFunction:
                               [v for v in self.variables if v in self.graph.inputs], check=False)
         _widen(ev, [points[v] for v in self.variables if v in points])
         shape = ev.shape
-        ev.gradient = {v: np.broadcast_to(ev.gradient.get(v, 0.0), shape)
-                       for v in self.variables}
+        grads = ev.gradient
+        ev.gradient = {v: _full(grads.get(v), shape) for v in self.variables}
         diagnose(ev)
         return ev
 
