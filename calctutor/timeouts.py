@@ -29,6 +29,10 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
         return
 
     def _expire(signum, frame):
+        # Re-arm first: if the exception lands somewhere that swallows it (a garbage
+        # collector callback, a __del__), the alarm fires again shortly and stops the
+        # work anyway, instead of letting it run on without a limit.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise ComputationTimeout(f"{what} took longer than {seconds:g} s and was stopped")
 
     previous_handler = signal.signal(signal.SIGALRM, _expire)
