@@ -51,16 +51,14 @@ def to_rich(result: LessonListResult):
                   title_justify="left", caption_justify="left")
     table.add_column("§", justify="right", style=NOTE_STYLE)
     table.add_column("name", style=EXPR_STYLE, no_wrap=True)
-    table.add_column("what you learn")
-    table.add_column("done", justify="right")
+    table.add_column("title", ratio=1)
+    table.add_column("right", justify="right", no_wrap=True)
     table.add_column("mastery", no_wrap=True)
     for row in result.rows:
         done = f"{row.correct}/{row.attempts}" if row.attempts else "—"
-        mastery = Text.assemble((_bar(row.mastery), RESULT_STYLE if row.mastery else NOTE_STYLE),
+        mastery = Text.assemble((_bar(row.mastery, 6), RESULT_STYLE if row.mastery else NOTE_STYLE),
                                 f" {row.mastery:.0%}")
-        table.add_row(str(row.section), row.slug, Text.assemble((row.title, "bold"), "\n",
-                                                                 (row.summary, NOTE_STYLE)),
-                      done, mastery)
+        table.add_row(str(row.section), row.slug, row.title, done, mastery)
     return table
 
 
