@@ -93,14 +93,22 @@ def gradient_text(result: GraphResult, unicode: bool = True) -> str:
     return f"{nabla}{out} = [{names}] = [{values}]"
 
 
+def _plural(k: int, word: str) -> str:
+    return f"{k} {word}" + ("" if k == 1 else "s")
+
+
 def cost_text(result: GraphResult) -> str:
     n = len(result.variables)
     e = len(result.active_edges)
-    return (f"cost: reverse mode = 1 forward pass + 1 backward sweep ({e} edge products) "
-            f"for all {n} partial{'s' if n != 1 else ''}; forward mode = {n} sweep"
-            f"{'s' if n != 1 else ''}, one per input ({n * e} edge products). "
-            "One output, many inputs (a loss and its weights): reverse mode wins. "
-            "That is backpropagation.")
+    text = (f"cost: reverse mode = 1 forward pass + 1 backward sweep "
+            f"({_plural(e, 'edge product')}) for {'all ' if n > 1 else 'the '}{_plural(n, 'partial')}; forward mode = "
+            f"{_plural(n, 'sweep')}, one per input ({_plural(n * e, 'edge product')}). ")
+    if n > 1:
+        text += ("One output, many inputs (a loss and its weights): reverse mode wins. "
+                 "That is backpropagation.")
+    else:
+        text += "With one input the two cost the same; with many, reverse mode wins."
+    return text
 
 
 def backward_rows(result: GraphResult, unicode: bool = True) -> list[tuple[str, str, str, str]]:
@@ -162,6 +170,8 @@ def path_lines(result: GraphResult, unicode: bool = True) -> list[str]:
             lines.append(f"  … and {ps.total - len(ps.paths)} more paths")
         if ps.sum is not None and ps.total:
             lines.append(f"  sum over paths = {num(ps.sum)}")
+        elif ps.sum is None and ps.total and v in result.symbolic_gradient:
+            lines.append(f"  sum over paths = {to_input(result.symbolic_gradient[v])}")
     return lines
 
 
