@@ -71,13 +71,18 @@ def diagnose(function: sympy.Expr, answer: sympy.Expr, variable: str, order: int
 
 
 def _rule_mistakes(function, answer, variable, order, names, screen) -> Diagnosis | None:
-    from calctutor.grading.mutations import mistaken_derivatives
+    """Replay slips lazily, highest-priority label first; stop at the first match."""
+    from calctutor.grading.mutations import planned_slips, replay
 
-    candidates = sorted(
-        mistaken_derivatives(function, variable, order),
-        key=lambda c: LABEL_ORDER.index(c.label) if c.label in LABEL_ORDER else len(LABEL_ORDER),
-    )
-    for candidate in candidates:
+    rank = {label: i for i, label in enumerate(LABEL_ORDER)}
+    plan = sorted(planned_slips(function, variable, order),
+                  key=lambda pair: rank.get(pair[1].label, len(rank)))
+    seen: set[sympy.Expr] = set()
+    for site, slip in plan:
+        candidate = replay(function, variable, order, site, slip)
+        if candidate is None or candidate.derivative in seen:
+            continue
+        seen.add(candidate.derivative)
         if _matches(candidate.derivative, answer, names, screen):
             return Diagnosis(candidate.label, candidate.rule, candidate.at, candidate.message,
                              candidate.right_step, candidate.step_id)

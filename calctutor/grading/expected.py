@@ -12,12 +12,23 @@ from calctutor.parsing.builder import symbol
 from calctutor.timeouts import time_limit
 
 
-def expected_derivative(function: sympy.Expr, variable: str | None, order: int) -> sympy.Expr:
-    """d^order f / d variable^order, tidied into the shortest equal form found quickly."""
+def expected_derivative(function: sympy.Expr, variable: str | None, order: int,
+                        structured: sympy.Expr | None = None) -> sympy.Expr:
+    """d^order f / d variable^order in the teacher's form the step engine gives ``diff``.
+
+    The step engine's answer is the one the learner sees from ``calctutor diff``; if it
+    cannot take the function, SymPy's derivative is tidied here instead.
+    """
     if variable is None:
         raise CalcError("say which variable to differentiate with respect to (--wrt)")
-    raw = sympy.diff(function, symbol(variable), order)
-    return tidy(raw)
+    x = symbol(variable)
+    try:
+        from calctutor.steps import derive
+
+        with time_limit(3.0, "the expected derivative"):
+            return derive(structured if structured is not None else function, x, order).result
+    except (ComputationTimeout, CalcError, RecursionError):
+        return tidy(sympy.diff(function, x, order))
 
 
 def tidy(expr: sympy.Expr, budget: float = 0.8) -> sympy.Expr:

@@ -54,8 +54,8 @@ class _Slip:
     right_step: str
 
 
-def mistaken_derivatives(function: sympy.Expr, variable: str, order: int = 1) -> list[Candidate]:
-    """Every derivative obtainable from ``function`` by one classic slip."""
+def planned_slips(function: sympy.Expr, variable: str, order: int = 1) -> list[tuple[Site, _Slip]]:
+    """Every (site, slip) pair that applies, cheapest to compute; nothing replayed yet."""
     x = symbol(variable)
     sites: list[Site] = []
 
@@ -64,18 +64,33 @@ def mistaken_derivatives(function: sympy.Expr, variable: str, order: int = 1) ->
         return None
 
     derive(function, x, order, mutate=record, simplify=False)
-    candidates: list[Candidate] = []
-    seen: set[sympy.Expr] = set()
+    plan: list[tuple[Site, _Slip]] = []
     for site in _interesting(sites)[:MAX_SITES]:
         for slip in _slips(site, x):
-            if slip.replacement == site.correct:
-                continue
-            derivative = _replay(function, x, order, site, slip.replacement)
-            if derivative is None or derivative in seen:
-                continue
-            seen.add(derivative)
-            candidates.append(Candidate(slip.label, slip.rule, to_input(_plain(site.expr)),
-                                        slip.message, slip.right_step, site.step_id, derivative))
+            if slip.replacement != site.correct:
+                plan.append((site, slip))
+    return plan
+
+
+def replay(function: sympy.Expr, variable: str, order: int, site: Site, slip: _Slip) -> Candidate | None:
+    """The derivative a learner gets by making ``slip`` at ``site`` (None if meaningless)."""
+    derivative = _replay(function, symbol(variable), order, site, slip.replacement)
+    if derivative is None:
+        return None
+    return Candidate(slip.label, slip.rule, to_input(_plain(site.expr)), slip.message,
+                     slip.right_step, site.step_id, derivative)
+
+
+def mistaken_derivatives(function: sympy.Expr, variable: str, order: int = 1) -> list[Candidate]:
+    """Every distinct derivative obtainable from ``function`` by one classic slip."""
+    candidates: list[Candidate] = []
+    seen: set[sympy.Expr] = set()
+    for site, slip in planned_slips(function, variable, order):
+        candidate = replay(function, variable, order, site, slip)
+        if candidate is None or candidate.derivative in seen:
+            continue
+        seen.add(candidate.derivative)
+        candidates.append(candidate)
     return candidates
 
 
