@@ -1,4 +1,4 @@
-"""The backward pass beside the symbolic derivation: one computation, two views.
+"""Renders the backward pass beside the symbolic derivation: one computation, two views.
 
 ``calctutor diff EXPR --graph`` (and the REPL) put the chain-rule derivation and this
 view side by side. To make the two speak the same language, the caller passes the
@@ -10,44 +10,7 @@ u2, …). Matching is by expression, after SymPy's evaluation, so ``x·x`` typed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import sympy
-
-from calctutor.commands.graph import GraphResult, analyse
-from calctutor.errors import CalcError
-from calctutor.graph.build import build_graph
-
-
-def linked_result(expr: sympy.Expr, point: Mapping[str, object],
-                  layer_names: Mapping[sympy.Expr, str] | None = None) -> GraphResult:
-    """The graph of ``expr`` evaluated at ``point`` ({name: number or SymPy number}),
-    reverse and forward mode, with intermediates named by ``layer_names`` where they match."""
-    graph = build_graph(expr, layer_names=layer_names)
-    values: dict[str, float] = {}
-    for name in graph.variables:
-        if name not in point:
-            raise CalcError(f"the point gives no value for {name}")
-        number = complex(sympy.N(point[name], 20))
-        if number.imag != 0:
-            raise CalcError(f"the value of {name} must be a real number")
-        values[name] = number.real
-    from calctutor.parsing import to_input
-
-    text = to_input(expr)
-    shown = {k: to_input(v) if isinstance(v, sympy.Basic) else str(v) for k, v in point.items()
-             if k in graph.inputs}
-    return analyse(graph, text, values, shown)
-
-
-def layer_nodes(result: GraphResult, layer_names: Mapping[sympy.Expr, str]) -> dict[str, str]:
-    """{layer letter: graph node id} for each layer the graph has a node for."""
-    out: dict[str, str] = {}
-    for expr, letter in layer_names.items():
-        node = result.graph.node_for_expr(expr)
-        if node is not None:
-            out[letter] = node.id
-    return out
+from calctutor.commands.graph import GraphResult
 
 
 def to_rich(result: GraphResult):
@@ -84,11 +47,3 @@ def to_json(result: GraphResult) -> dict:
     from calctutor.render.graph import to_json as graph_json
 
     return graph_json(result)
-
-
-def backward_view(expr: sympy.Expr, point: Mapping[str, object], *,
-                  layer_names: Mapping[sympy.Expr, str] | None = None, plain: bool = False):
-    """One call for ``diff --graph``: a Rich renderable (or plain text) of the backward
-    pass of ``expr`` at ``point``, intermediates named like the derivation's layers."""
-    result = linked_result(expr, point, layer_names)
-    return to_plain(result) if plain else to_rich(result)
