@@ -62,8 +62,12 @@ class TerminalIO:
         self.session = session if session is not None else PromptSession()
 
     def ask(self, prompt: str) -> str | None:
+        from prompt_toolkit.formatted_text import FormattedText
+
         try:
-            return self.session.prompt(prompt)
+            # A coloured prompt: prompt_toolkit writes a trailing space only when it has a
+            # colour (a plain one it skips with a cursor move), and scripts wait for "> ".
+            return self.session.prompt(FormattedText([("ansicyan bold", prompt)]))
         except KeyboardInterrupt:
             return ""
         except EOFError:
