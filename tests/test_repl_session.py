@@ -153,3 +153,12 @@ def test_plain_mode_prints_plain_text(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, repl = run_session(":parse x^2" + ENTER + CTRL_D)
     assert repl.ctx.state.format == "plain" and "read as:    x^2" in out
+
+
+def test_lesson_list_and_a_lesson_run_inside_the_repl():
+    keys = ":lesson" + ENTER + ":lesson chain-rule --seed 1" + ENTER + "quit" + ENTER
+    code, out, repl = run_session(keys + ":parse x^6" + ENTER + CTRL_D)
+    assert code == 0
+    assert "chain-rule" in out and "The chain rule" in out
+    assert "back in the REPL after the lesson 'The chain rule'" in out
+    assert "x^6" in out.split("back in the REPL")[1]

@@ -547,3 +547,24 @@ def check(ctx: Context, arg: str):
     state = ctx.state
     verdict = run_check(state.expand(function), state.expand(answer), wrt=wrt, order=order)
     return _remember(ctx, show(verdict, view))
+
+
+@command("lesson", usage=":lesson [NAME] [--seed N]",
+         help="list the lessons with your progress, or run one",
+         examples=(":lesson", ":lesson chain-rule", ":lesson chain-rule --seed 7"))
+def lesson(ctx: Context, arg: str):
+    from calctutor.commands.lesson import run_lesson, run_lesson_list
+
+    name, opts = forms.split_options(arg)
+    unknown = sorted(set(opts) - {"seed"})
+    if unknown:
+        raise CalcError(f"unknown option --{unknown[0]}", hint="usage: :lesson [NAME] [--seed N]")
+    if not name:
+        from calctutor.render import lesson as view
+
+        return show(run_lesson_list(), view)
+    seed = _int(opts, "seed", 0) if "seed" in opts else None
+    io = ctx.make_io() if ctx.make_io is not None else None
+    report = run_lesson(name, seed, io)
+    done = f"{report.correct} of {len(report.outcomes)} exercises correct"
+    return say(f"back in the REPL after the lesson '{report.title}': {done}", "ok")

@@ -175,6 +175,7 @@ class Repl:
             output=output,
             reserve_space_for_menu=4,
         )
+        self.ctx.make_io = self._lesson_io
         self.warmup = Warmup(on_done=self.session.app.invalidate)
         self.session.app.after_render += self._start_warmup
 
@@ -198,6 +199,13 @@ class Repl:
             self.ctx.transcript.width = max(60, min(self._console.width, 160))
             self.printer = Printer(self._console, self.ctx.transcript, self.ctx.state)
         return self.printer
+
+    def _lesson_io(self):
+        """A lesson's input/output on this session's terminal (or test pipe)."""
+        from calctutor.lessons.runner import TerminalIO
+
+        session = PromptSession(input=self.session.input, output=self.session.output)
+        return TerminalIO(self._printer().console, session)
 
     def _start_warmup(self, _app) -> None:
         self.session.app.after_render -= self._start_warmup

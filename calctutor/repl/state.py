@@ -197,5 +197,7 @@ class Context:
     registry: Any = None  # calctutor.repl.registry.Registry
     transcript: Any = None  # calctutor.repl.transcript.Transcript
     quit: bool = False
+    #: builds the input/output an interactive sub-session (a lesson) should use
+    make_io: Any = None
     #: warnings to show once before the next prompt (a broken history file, ...)
     notices: list[str] = field(default_factory=list)
