@@ -39,8 +39,8 @@ from calctutor.repl.transcript import Printer, Transcript
 PROMPT = "calctutor> "
 #: wall-clock limit for one input line (a pathological input cannot hang the session)
 LINE_TIME_LIMIT = DEFAULT_TIMEOUT_SECONDS
-BANNER = (f"calctutor {__version__} — type a function such as 3x^2 sin x to see its "
-          "derivative, :help for more, Ctrl-D to leave")
+BANNER = (f"calctutor {__version__} · type a function (3x^2 sin x) to see its derivative"
+          " · :help · Ctrl-D leaves")
 WARM_MODULES = (
     "sympy", "calctutor.parsing", "calctutor.commands.parse", "calctutor.render.parse",
     "calctutor.points", "calctutor.timeouts", "rich.console", "rich.text", "rich.table",
