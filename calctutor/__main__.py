@@ -1,5 +1,5 @@
 """Allow ``python -m calctutor``."""
 
-from calctutor.cli import main
+from calctutor.entry import main
 
 main()

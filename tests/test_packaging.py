@@ -47,3 +47,16 @@ def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "calctutor", "--version"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"calctutor {calctutor.__version__}"
+
+
+def test_entry_point_answers_version_and_starts_repl_without_typer():
+    code = (
+        "import sys\n"
+        "sys.argv = ['calctutor', '--version']\n"
+        "from calctutor.entry import main\n"
+        "main()\n"
+        "print('LOADED', [m for m in ('typer', 'sympy', 'numpy', 'rich') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert f"calctutor {calctutor.__version__}" in out.stdout
+    assert "LOADED []" in out.stdout
