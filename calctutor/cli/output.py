@@ -25,12 +25,36 @@ def wants_plain(plain: bool) -> bool:
     return plain or bool(os.environ.get("NO_COLOR"))
 
 
+class _AsciiStream:
+    """A text stream that reports an ASCII encoding, so Rich draws boxes and rules in
+    ASCII (+--+) for --plain, while the text itself still goes to the real stream."""
+
+    encoding = "ascii"
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
 def console(plain: bool = False, stderr: bool = False):
-    """A Rich console honouring --plain / NO_COLOR."""
+    """A Rich console honouring --plain / NO_COLOR (ASCII boxes, no colour)."""
     from rich.console import Console
 
     plain = wants_plain(plain)
+    stream = sys.stderr if stderr else sys.stdout
     return Console(
+        file=_AsciiStream(stream) if plain else None,
         stderr=stderr,
         no_color=plain,
         highlight=False,
