@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy
 
 from calctutor.grading import diagnosis as diagnose
@@ -48,6 +50,9 @@ def grade(
     # only its cheap checks, so a wrong answer is answered quickly.
     budget = 0.05 if found_numeric.status == symbolic.DIFFERENT else 1.5
     found_symbolic = symbolic.compare(expected, answer, budget=budget)
+    if found_numeric.status == symbolic.DIFFERENT and found_symbolic.status == symbolic.UNKNOWN:
+        found_symbolic = replace(found_symbolic, how="only quick checks: a confirmed "
+                                 "counterexample already decides")
     correct, decided_by = decide(found_symbolic, found_numeric)
 
     verdict = Verdict(
