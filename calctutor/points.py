@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from calctutor.errors import CalcError, ParseError
+from calctutor.textsplit import split
 
 
 def parse_point(text: str, variables: list[str]) -> dict[str, object]:
@@ -68,14 +69,4 @@ def parse_vector(text: str) -> list[object]:
 
 
 def _split_top_level(text: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p for p in parts if p.strip()]
+    return split(text, ",")

@@ -9,6 +9,7 @@ import sympy
 
 from calctutor.errors import CalcError
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
+from calctutor.textsplit import has_empty_piece, split
 from calctutor.timeouts import time_limit
 
 __all__ = ["Curvature", "Directional", "GradResult", "run_grad", "split_outputs"]
@@ -62,20 +63,9 @@ class GradResult:
 
 def split_outputs(text: str) -> list[str]:
     """Top-level comma-separated outputs (commas inside calls and brackets stay)."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    parts = [p.strip() for p in parts]
-    if any(not p for p in parts):
+    if has_empty_piece(text, ","):
         raise CalcError("an output in the comma-separated list is empty")
-    return parts
+    return split(text, ",")
 
 
 def _partial(loaded, x, steps: bool):

@@ -120,14 +120,21 @@ def compare(
     suspicious = np.argsort(-(gap / scale))
     suspicious = [i for i in suspicious[:6] if gap[i] > SCREEN_ATOL * scale[i] + SCREEN_RTOL * max(abs(e_vals[i]), abs(a_vals[i]))]
     confirmed = 0
+
+    def at(i) -> tuple[dict[str, float], sympy.Float, sympy.Float] | None:
+        """The point and both 50-digit values there, or None where either is undefined."""
+        point = {n: float(pts[n][i]) for n in names}
+        pe, pa = precise.value_at(expected, point), precise.value_at(answer, point)
+        return None if pe is None or pa is None else (point, pe, pa)
+
     for i in suspicious:
         if time.perf_counter() - start > budget:
             break
-        point = {n: float(pts[n][i]) for n in names}
-        pe, pa = precise.value_at(expected, point), precise.value_at(answer, point)
-        if pe is None or pa is None:
+        found = at(i)
+        if found is None:
             continue
         confirmed += 1
+        point, pe, pa = found
         if not precise.agree(pe, pa):
             return finish(DIFFERENT, valid, confirmed, Counterexample(point, float(pe), float(pa)),
                           "a confirmed counterexample", positive_only)
@@ -139,11 +146,11 @@ def compare(
     for i in picks:
         if agreed >= CONFIRM or time.perf_counter() - start > budget:
             break
-        point = {n: float(pts[n][i]) for n in names}
-        pe, pa = precise.value_at(expected, point), precise.value_at(answer, point)
-        if pe is None or pa is None:
+        found = at(i)
+        if found is None:
             continue
         confirmed += 1
+        point, pe, pa = found
         if not precise.agree(pe, pa):
             return finish(DIFFERENT, valid, confirmed, Counterexample(point, float(pe), float(pa)),
                           "a difference too small for float64, confirmed in 50-digit arithmetic",

@@ -28,6 +28,7 @@ from calctutor.limits import MAX_INPUT_LENGTH, MAX_NESTING_DEPTH, MAX_STATEMENTS
 from calctutor.parsing import builder as build
 from calctutor.parsing.lexer import KNOWN_FUNCTIONS, Lexer, Token
 from calctutor.primitives import by_name
+from calctutor.textsplit import spans
 
 _INFIX_BP = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 40, "SUP": 40}
 _IMPLICIT_BP = 20
@@ -493,21 +494,7 @@ def _check_order(definitions: list[Definition], text: str) -> None:
 
 
 def _split_statements(text: str) -> list[tuple[int, int]]:
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch in ";\n" and depth <= 0:
-            if text[start:i].strip():
-                pieces.append((start, i))
-            start = i + 1
-    if text[start:].strip():
-        pieces.append((start, len(text)))
-    return pieces
+    return spans(text, ";\n")
 
 
 def _definition_name(piece: str) -> str | None:

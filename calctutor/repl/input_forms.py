@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from calctutor.textsplit import split
+
 _SUPERSCRIPT_DIGITS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5",
                        "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
 _GREEK_WORDS = (
@@ -131,17 +133,7 @@ def split_statements(text: str) -> list[str]:
     text = join_continued_lines(text)
     if text.lstrip().startswith(":"):
         return [text.strip()]
-    pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch in ";\n" and depth <= 0:
-            pieces.append(text[start:i])
-            start = i + 1
-    pieces.append(text[start:])
-    return [p.strip() for p in pieces if p.strip()]
+    return split(text, ";\n")
 
 
 def brackets_balanced(text: str) -> bool:
