@@ -173,3 +173,12 @@ def test_compile_derivative_reports_its_graph():
     s = 1 / (1 + math.exp(-0.3))
     assert float(d({"x": 0.3}).value) == pytest.approx(s * (1 - s) * (1 - 2 * s), rel=1e-13)
     assert d.graph.out.op != "input"
+
+
+def test_higher_orders_stay_finite_where_a_power_base_is_zero():
+    """d/du u^0 must be 0, not 0·u^(-1) (NaN at u = 0): found by hypothesis."""
+    expr = parse("x/((x + z)^2 + 1)")
+    got = [float(derivative_values(expr, "x", {"x": 0.4, "z": -0.4}, order=k)) for k in (1, 2, 3)]
+    exact = [float(sympy.diff(expr, X, k).xreplace({X: sympy.Rational(2, 5), Z: sympy.Rational(-2, 5)}))
+             for k in (1, 2, 3)]
+    assert got == pytest.approx(exact, rel=1e-12, abs=1e-12)

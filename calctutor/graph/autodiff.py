@@ -457,13 +457,23 @@ def derivative_graph(graph: Graph, var: str) -> Graph:
 
 
 def _instantiate(b: GraphBuilder, n, k: int) -> int:
+    """The table's local derivative of node ``n`` w.r.t. argument ``k``, as nodes.
+
+    Constant arguments go into the formula as exact SymPy numbers, so SymPy folds them:
+    d/du u^0 becomes 0 rather than 0·u^(-1), which would be NaN at u = 0.
+    """
     ld = local_derivative_fn(n.op, len(n.args), k)
-    env = {arg_symbol(j): a for j, a in enumerate(n.args)}
+    formula = ld.formula
+    constants = {arg_symbol(j): b.nodes[a].expr for j, a in enumerate(n.args)
+                 if b.nodes[a].op == "const" and b.nodes[a].expr is not None}
+    if constants:
+        formula = formula.xreplace(constants)
+    env = {arg_symbol(j): a for j, a in enumerate(n.args) if arg_symbol(j) not in constants}
     env[OUT] = n.index
-    if REST in ld.formula.free_symbols:
+    if REST in formula.free_symbols:
         others = [a for j, a in enumerate(n.args) if j != k]
         env[REST] = others[0] if len(others) == 1 else b.op("mul", others)
-    return b.build(ld.formula, env)
+    return b.build(formula, env)
 
 
 def nth_derivative_graph(graph: Graph, var: str, order: int) -> Graph:
