@@ -196,3 +196,10 @@ def test_transcript_save_formats(ctx, tmp_path):
     assert svg.read_text().startswith("<svg")
     assert "cannot save" in text_of(handle_line(ctx, f":save {tmp_path / 's.pdf'}"))
     assert "cannot write" in text_of(handle_line(ctx, f":save {tmp_path / 'nodir' / 's.md'}"))
+
+
+def test_backprop_shows_steps_and_backward_pass_with_the_same_letters(ctx):
+    (reply,) = handle_line(ctx, ":backprop sin(2x + 3)^2 --at x=1")
+    text = text_of([reply])
+    assert "chain rule" in text and "backpropagation" in text
+    assert "u = sin(v)" in text

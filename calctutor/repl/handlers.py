@@ -459,6 +459,19 @@ def graph(ctx: Context, arg: str):
     return _remember(ctx, show(result, view))
 
 
+@command("backprop", usage=":backprop EXPR [--at P]",
+         help="the chain-rule steps and the backward pass side by side: one computation",
+         examples=(":backprop sin(2x + 3)^2 --at x=1", ":backprop y = 2x^3 + 3; z = y^2 --at x=0.5"))
+def backprop(ctx: Context, arg: str):
+    from calctutor.commands.diff_graph import run_diff_graph
+    from calctutor.render import diff_graph as view
+
+    text, opts = _options(arg, ":backprop EXPR [--at P]", {"at"})
+    text = ctx.state.program_text(text)
+    result = run_diff_graph(text, at=_at(ctx, opts, text))
+    return _remember(ctx, show(result, view))
+
+
 @command("taylor", usage=":taylor EXPR [--at A] [--order N] [--eval X,...]",
          help="Taylor polynomial term by term, with an error table",
          examples=(":taylor sin x --order 5", ":taylor e^x --at 1 --order 3 --eval 1.1,1.5"))
