@@ -378,12 +378,7 @@ class LessonSession:
         if not links:
             return True
         self.show(view.note("Step by step: one link of the chain at a time."))
-        for link in links:
-            ok = self._ask(problem, outcome, hints, link.prompt, link.grade, final=False,
-                           question=link.question, step_hints=list(link.hints), what=link.what)
-            if not ok:
-                return False
-        return True
+        return self._ask_links(problem, outcome, hints, links)
 
     def _graph_checkpoints(self, problem: Problem, outcome: Outcome, hints: "_HintBook") -> bool:
         """Each edge's local derivative at the point, then the adjoint (the answer)."""
@@ -395,6 +390,10 @@ class LessonSession:
         if not links:
             return True
         self.show(view.note("Backward pass: the local derivative on each edge first."))
+        return self._ask_links(problem, outcome, hints, links)
+
+    def _ask_links(self, problem: Problem, outcome: Outcome, hints: "_HintBook", links) -> bool:
+        """Ask each checkpoint in turn; False as soon as the learner leaves one."""
         for link in links:
             ok = self._ask(problem, outcome, hints, link.prompt, link.grade, final=False,
                            question=link.question, step_hints=list(link.hints), what=link.what)
