@@ -11,8 +11,6 @@ def parse_point(text: str, variables: list[str]) -> dict[str, object]:
 
     Values are expressions in our syntax (``pi/2``, ``1/3``, ``e``) and must be constant.
     """
-    from calctutor.parsing import parse
-
     text = text.strip()
     if not text:
         raise CalcError("the point is empty; write it as x=1,y=2")
@@ -21,13 +19,7 @@ def parse_point(text: str, variables: list[str]) -> dict[str, object]:
     positional: list[object] = []
     for part in parts:
         name, eq, value_text = part.partition("=")
-        value_source = value_text if eq else name
-        try:
-            value = parse(value_source.strip())
-        except ParseError as exc:
-            raise CalcError(f"cannot read the point {text!r}: {exc.message}") from None
-        if value.free_symbols:
-            raise CalcError(f"the point's values must be numbers, not {value_source.strip()!r}")
+        value = _constant(value_text if eq else name, f"the point {text!r}", "the point's values")
         if eq:
             key = name.strip()
             if not key.isidentifier():
@@ -51,21 +43,26 @@ def parse_point(text: str, variables: list[str]) -> dict[str, object]:
 
 def parse_vector(text: str) -> list[object]:
     """``1,0`` or ``[0.6, 0.8]`` → a list of exact numbers."""
-    from calctutor.parsing import parse
-
     cleaned = text.strip().strip("[]()")
-    values = []
-    for part in _split_top_level(cleaned):
-        try:
-            value = parse(part.strip())
-        except ParseError as exc:
-            raise CalcError(f"cannot read the vector {text!r}: {exc.message}") from None
-        if value.free_symbols:
-            raise CalcError(f"the vector's entries must be numbers, not {part.strip()!r}")
-        values.append(value)
+    values = [_constant(part, f"the vector {text!r}", "the vector's entries")
+              for part in _split_top_level(cleaned)]
     if not values:
         raise CalcError("the vector is empty; write it as 1,0")
     return values
+
+
+def _constant(source: str, whole: str, what: str):
+    """One exact number written in our syntax (``pi/2``, ``1/3``, ``e``), or a CalcError."""
+    from calctutor.parsing import parse
+
+    source = source.strip()
+    try:
+        value = parse(source)
+    except ParseError as exc:
+        raise CalcError(f"cannot read {whole}: {exc.message}") from None
+    if value.free_symbols:
+        raise CalcError(f"{what} must be numbers, not {source!r}")
+    return value
 
 
 def _split_top_level(text: str) -> list[str]:
