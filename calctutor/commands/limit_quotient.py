@@ -1,4 +1,4 @@
-"""``calctutor limit``: the derivative as the limit of difference quotients, numerically.
+"""``calctutor limit --quotient``: the derivative as the limit of difference quotients.
 
 For h = 10⁻¹ … 10⁻¹² the table shows the forward quotient (f(a+h) − f(a))/h and the
 central quotient (f(a+h) − f(a−h))/(2h) twice:
@@ -9,6 +9,9 @@ central quotient (f(a+h) − f(a−h))/(2h) twice:
 - in **float64**, as a learner's NumPy code computes it: f(a+h) and f(a) agree in more and
   more leading digits, their difference cancels them, and below some h the rounding
   error (≈ ε|f|/h) outgrows the truncation error. The table marks where that happens.
+
+At a kink (``|x|`` at 0) there is no derivative: the quotients from the right and from
+the left tend to different slopes, and both are shown.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from calctutor.errors import CalcError
+from calctutor.commands.sympy_forms import has_kinks
+from calctutor.errors import CalcError, ComputationTimeout
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, to_input
 from calctutor.plotting.common import parse_number, single_variable, split_top_level, to_float
@@ -34,7 +38,7 @@ MAX_STEPS = 40
 
 
 @dataclass(frozen=True)
-class LimitRow:
+class QuotientRow:
     h: sympy.Expr  # exact step
     forward_exact: sympy.Expr  # the quotient in exact arithmetic (or 40 digits)
     central_exact: sympy.Expr
@@ -44,6 +48,8 @@ class LimitRow:
     central: float | None
     rounding_wins_forward: bool = False  # float64 rounding error > truncation error
     rounding_wins_central: bool = False
+    backward_exact: sympy.Expr | None = None  # (f(a) − f(a−h))/h, the slope from the left
+    backward: float | None = None
 
     def error(self, kind: str, exact: float | None) -> float | None:
         value = self.forward_float64 if kind == "forward" else self.central_float64
@@ -53,18 +59,22 @@ class LimitRow:
 
 
 @dataclass(frozen=True)
-class LimitResult:
+class QuotientResult:
     input: str
     function: sympy.Expr
     variable: str
     point: sympy.Expr
     derivative: sympy.Expr | None  # f'(x)
     exact: sympy.Expr | None  # f'(a), None if it does not exist
-    rows: tuple[LimitRow, ...]
+    rows: tuple[QuotientRow, ...]
     quotient: sympy.Expr | None = None  # (f(a+h) − f(a))/h simplified, when it is tidy
     h_symbol: sympy.Symbol | None = None
     figure: Figure | None = None
     notes: tuple[str, ...] = field(default=())
+    #: (slope from the left, slope from the right) when they differ: no derivative at a
+    one_sided: tuple[sympy.Expr, sympy.Expr] | None = None
+    #: the one-sided quotients simplified (h > 0), when f has a kink at a
+    left_quotient: sympy.Expr | None = None
 
     @property
     def exact_float(self) -> float | None:
@@ -78,8 +88,8 @@ class LimitResult:
         return None
 
 
-def run_limit(text: str, at: str, steps: str | None = None, plot: bool = False,
-              timeout: float = DEFAULT_TIMEOUT_SECONDS) -> LimitResult:
+def run_quotient(text: str, at: str, steps: str | None = None, plot: bool = False,
+                 timeout: float = DEFAULT_TIMEOUT_SECONDS) -> QuotientResult:
     function = parse(text)
     x = single_variable(function, "limit",
                         hint="for partial derivatives use: calctutor grad EXPR --at x=1,y=2")
@@ -89,33 +99,65 @@ def run_limit(text: str, at: str, steps: str | None = None, plot: bool = False,
     a = parse_number(at_text, "the point")
     a_f = to_float(a)
     if a_f is None:
-        raise CalcError(f"the point {at!r} must be a finite real number")
+        raise CalcError(f"the point {at!r} must be a finite real number",
+                        hint="the derivative is taken at a finite point")
     hs = _steps(steps)
     notes: list[str] = []
+    one_sided = None
+    left_q = None
     with time_limit(timeout, "the difference quotients"):
+        fa = function.subs(x, a)
+        if to_float(fa) is None:
+            raise CalcError(f"f({to_input(a)}) is not defined, so no difference quotient "
+                            "starts there", hint="try another point with --at, or "
+                            f"calctutor limit \"{text}\" --at {at_text} for the limit of f")
         derivative = sympy.diff(function, x)
         exact = derivative.subs(x, a)
-        kink = _one_sided(function, x, a)
-        if kink is not None:
-            left, right = kink
+        smooth = to_float(exact) is not None and not has_kinks(function)
+        slopes = None if smooth else _one_sided(function, x, a)
+        if slopes is not None and not _same(*slopes):
+            one_sided = slopes
             exact = None
             notes.append(f"f is not differentiable at {x.name} = {to_input(a)}: the slope from "
-                         f"the left is {to_input(left)}, from the right {to_input(right)}")
+                         f"the left is {_slope_text(slopes[0])}, from the right "
+                         f"{_slope_text(slopes[1])}")
+            if None not in slopes:
+                notes.append("the central quotient averages the two one-sided slopes, so "
+                             "it can settle although there is no derivative")
+        elif slopes is not None and to_float(slopes[0]) is not None:
+            exact = slopes[0]  # a smooth point that looks like a corner (x*|x| at 0)
         elif to_float(exact) is None:
             exact = None
             notes.append(f"f'({to_input(a)}) does not exist (or is not real): the quotients "
                          "need not settle")
-        else:
+        if exact is not None:
             exact = sympy.nsimplify(exact) if exact.is_Float else exact
-        fa = function.subs(x, a)
-        if to_float(fa) is None:
-            raise CalcError(f"f({to_input(a)}) is not defined, so no difference quotient "
-                            "starts there", hint="try another point with --at")
         rows = [_row(function, x, a, a_f, h, exact) for h in hs]
-        quotient, h_sym = _symbolic_quotient(function, x, a)
+        quotient, h_sym = _symbolic_quotient(function, x, a, one_sided is not None)
+        if one_sided is not None and quotient is not None:
+            left_q, _ = _symbolic_quotient(function, x, a, True, side=-1)
     figure = _figure(function, x, a, a_f, exact) if plot else None
-    return LimitResult(text, function, x.name, a, derivative, exact, tuple(rows), quotient,
-                       h_sym, figure, tuple(notes))
+    return QuotientResult(text, function, x.name, a, derivative, exact, tuple(rows), quotient,
+                          h_sym, figure, tuple(notes), one_sided, left_q)
+
+
+def _same(left, right) -> bool:
+    if left is None or right is None:
+        return False
+    if left.is_infinite or right.is_infinite:
+        return left == right
+    lf, rf = to_float(left), to_float(right)
+    if lf is None or rf is None:
+        return False
+    return sympy.simplify(left - right) == 0
+
+
+def _slope_text(value) -> str:
+    if value is None:
+        return "undefined (f is not real on that side)"
+    if value.is_infinite:
+        return "infinite (" + to_input(value) + ")"
+    return to_input(value)
 
 
 def _steps(text: str | None) -> list[sympy.Expr]:
@@ -143,10 +185,11 @@ def _exact_quotient(expr: sympy.Expr) -> sympy.Expr:
     return sympy.N(expr, 40)
 
 
-def _row(f, x, a, a_f, h, exact) -> LimitRow:
+def _row(f, x, a, a_f, h, exact) -> QuotientRow:
     fa = f.subs(x, a)
     forward = _exact_quotient((f.subs(x, a + h) - fa) / h)
     central = _exact_quotient((f.subs(x, a + h) - f.subs(x, a - h)) / (2 * h))
+    backward = _exact_quotient((fa - f.subs(x, a - h)) / h)
     h_f = float(h)
     with np.errstate(all="ignore"):
         # exactly what float64 code does: round a+h, evaluate, subtract, divide
@@ -158,9 +201,10 @@ def _row(f, x, a, a_f, h, exact) -> LimitRow:
     cen64 = cen64 if math.isfinite(cen64) else None
     fwd, cen = to_float(forward), to_float(central)
     exact_f = to_float(exact) if exact is not None else None
-    return LimitRow(h, forward, central, fwd64, cen64, fwd, cen,
-                    _rounding_wins(fwd64, forward, exact_f),
-                    _rounding_wins(cen64, central, exact_f))
+    return QuotientRow(h, forward, central, fwd64, cen64, fwd, cen,
+                       _rounding_wins(fwd64, forward, exact_f),
+                       _rounding_wins(cen64, central, exact_f),
+                       backward, to_float(backward))
 
 
 def _rounding_wins(value64, quotient, exact_f) -> bool:
@@ -172,35 +216,45 @@ def _rounding_wins(value64, quotient, exact_f) -> bool:
         return False
     rounding = abs(value64 - q)
     truncation = abs(q - exact_f)
-    return rounding > truncation and rounding > 4 * EPS * max(1.0, abs(exact_f))
-
-
-_KINKED = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.Piecewise)
+    # below a few units in the last place of the quotient itself, float64 cannot do better
+    # whatever the step: that is not rounding error taking over. The floor is relative to
+    # the quotient (atan at 10^6 has f' ~ 1e-12, and 1e-15 of rounding there is huge).
+    floor = 4 * EPS * abs(q) + 1e-300
+    return rounding > truncation and rounding > floor
 
 
 def _one_sided(f, x, a):
-    """(left, right) slopes when f has a corner at a (|x| at 0), else None."""
-    from calctutor.mathfuncs import relu
+    """(left, right) slopes of f at a as limits of one-sided quotients, or None.
 
-    if not f.has(*_KINKED, relu):
-        return None
+    A side on which f is not real gives None for that slope; no verdict (SymPy gave up or
+    ran out of time) gives None for the pair."""
     h = sympy.Symbol("h", positive=True)
-    q = (f.subs(x, a + h) - f.subs(x, a)) / h
+    fa = f.subs(x, a)
     try:
-        with time_limit(2.0, "the one-sided limits"):
-            right = sympy.limit(q, h, 0, "+")
-            left = sympy.limit((f.subs(x, a - h) - f.subs(x, a)) / (-h), h, 0, "+")
-    except Exception:  # noqa: BLE001 - no verdict: fall back to the symbolic derivative
+        with time_limit(3.0, "the one-sided slopes"):
+            slopes = []
+            for side in (-1, 1):
+                q = (f.subs(x, a + side * h) - fa) / (side * h)
+                probe = to_float(f.subs(x, a + side * sympy.Rational(1, 10**6)))
+                if probe is None:
+                    slopes.append(None)
+                    continue
+                value = sympy.limit(q, h, 0, "+")
+                if value.has(sympy.AccumBounds) or not (value.is_real or value.is_infinite):
+                    return None
+                slopes.append(value)
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
         return None
-    if left.is_number and right.is_number and sympy.simplify(left - right) != 0:
-        return left, right
-    return None
+    return slopes[0], slopes[1]
 
 
-def _symbolic_quotient(f, x, a):
-    """(f(a+h) − f(a))/h simplified, when that is a tidy rational function of h."""
-    h = sympy.Symbol("h", positive=True)
-    q = (f.subs(x, a + h) - f.subs(x, a)) / h
+def _symbolic_quotient(f, x, a, one_sided: bool = False, side: int = 1):
+    """(f(a+h) − f(a))/h simplified, when that is a tidy rational function of h.
+
+    With ``one_sided`` h is positive (the quotient from the right, or with ``side=-1``
+    (f(a−h) − f(a))/(−h) from the left); otherwise h is any nonzero real."""
+    h = sympy.Symbol("h", positive=True) if one_sided else sympy.Symbol("h", real=True)
+    q = (f.subs(x, a + side * h) - f.subs(x, a)) / (side * h)
     if not q.is_rational_function(h):
         return None, None
     q = sympy.cancel(q)

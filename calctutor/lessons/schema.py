@@ -37,6 +37,7 @@ EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integr
 EXAMPLE_OPTIONS = frozenset({
     "wrt", "order", "at", "mode", "dir", "hessian", "eval", "lower", "upper",
     "monte_carlo", "seed", "tangent", "range", "answer", "task", "steps", "derivative", "plot",
+    "quotient",
 })
 
 #: Option names whose command-line flag is spelled differently.

@@ -1,10 +1,10 @@
-"""Renderers for :class:`calctutor.commands.limit.LimitResult`."""
+"""Renderers for :class:`calctutor.commands.limit_quotient.QuotientResult` (``limit --quotient``)."""
 
 from __future__ import annotations
 
 import sympy
 
-from calctutor.commands.limit import LimitResult, LimitRow
+from calctutor.commands.limit_quotient import QuotientResult, QuotientRow
 from calctutor.parsing import to_input
 from calctutor.plotting.common import to_float
 from calctutor.render.mathtext import NOTE_STYLE, RESULT_STYLE, WRONG_STYLE
@@ -48,7 +48,7 @@ def f64(value: float | None) -> str:
     return "n/a" if value is None else repr(value)
 
 
-def _rows(result: LimitResult, kind: str, marks: bool) -> list[list[str]]:
+def _rows(result: QuotientResult, kind: str, marks: bool) -> list[list[str]]:
     rows = []
     exact = result.exact_float
     first_mark = result.takeover(kind)
@@ -66,20 +66,37 @@ def _headers() -> list[str]:
     return ["h", "exact arithmetic", "float64", "error  "]
 
 
-def _intro(result: LimitResult) -> list[str]:
+def _intro(result: QuotientResult) -> list[str]:
     a = to_input(result.point)
     lines = [f"f(x) = {to_input(result.function)},  a = {a}"]
     if result.exact is not None:
         lines.append(f"exact derivative: f'(x) = {to_input(result.derivative)},  "
                      f"f'({a}) = {to_input(result.exact)}"
                      + ("" if result.exact.is_Rational else f" ~ {fmt(result.exact_float, 12)}"))
-    if result.quotient is not None:
+    if result.one_sided is not None:
+        left, right = result.one_sided
+        lines.append(f"no derivative at {result.variable} = {a}: the one-sided slopes differ")
+        if result.quotient is not None and result.left_quotient is not None:
+            lines.append(f"by hand, h > 0: from the right (f({a} + h) - f({a}))/h = "
+                         f"{to_input(result.quotient)}  ->  {_side(right)}")
+            lines.append(f"              from the left  (f({a} - h) - f({a}))/(-h) = "
+                         f"{to_input(result.left_quotient)}  ->  {_side(left)}")
+        else:
+            lines.append(f"slope from the right {_side(right)}, from the left {_side(left)}")
+    elif result.quotient is not None:
+        limit = result.quotient.subs(result.h_symbol, 0)
         lines.append(f"by hand: (f({a} + h) - f({a}))/h = {to_input(result.quotient)}"
-                     f"  ->  {to_input(result.quotient.subs(result.h_symbol, 0))} as h -> 0")
+                     f"  ->  {to_input(limit)} as h -> 0")
     return lines
 
 
-def _explain(result: LimitResult) -> list[str]:
+def _side(value) -> str:
+    if value is None:
+        return "undefined (f is not real on that side)"
+    return to_input(value)
+
+
+def _explain(result: QuotientResult) -> list[str]:
     out = []
     fw, ce = result.takeover("forward"), result.takeover("central")
     if fw is not None:
@@ -95,7 +112,7 @@ def _explain(result: LimitResult) -> list[str]:
     return out
 
 
-def to_json(result: LimitResult) -> dict:
+def to_json(result: QuotientResult) -> dict:
     exact = result.exact_float
     return {
         "input": result.input,
@@ -108,15 +125,30 @@ def to_json(result: LimitResult) -> dict:
         "exact_expr": to_input(result.exact) if result.exact is not None else None,
         "quotient": to_input(result.quotient) if result.quotient is not None else None,
         "cancellation_h": {k: to_float(result.takeover(k)) for k in ("forward", "central")},
+        "differentiable": result.exact is not None,
+        "one_sided": None if result.one_sided is None else {
+            "left": _number(result.one_sided[0]), "right": _number(result.one_sided[1])},
         "notes": list(result.notes),
     }
 
 
-def _row_json(r: LimitRow, exact: float | None) -> dict:
+def _number(value):
+    """A slope for JSON: a float, "oo"/"-oo", or null."""
+    if value is None:
+        return None
+    if value is sympy.oo:
+        return "oo"
+    if value is -sympy.oo:
+        return "-oo"
+    return to_float(value)
+
+
+def _row_json(r: QuotientRow, exact: float | None) -> dict:
     return {
         "h": to_float(r.h),
         "forward": r.forward,
         "central": r.central,
+        "backward": r.backward,
         "forward_float64": r.forward_float64,
         "central_float64": r.central_float64,
         "forward_error": r.error("forward", exact),
@@ -128,10 +160,18 @@ def _row_json(r: LimitRow, exact: float | None) -> dict:
     }
 
 
-def to_plain(result: LimitResult) -> str:
+def _backward_rows(result: QuotientResult) -> list[list[str]]:
+    return [[h_text(r.h), decimal_text(r.backward_exact) if r.backward_exact is not None
+             else "n/a"] for r in result.rows]
+
+
+def to_plain(result: QuotientResult) -> str:
     lines = _intro(result) + [""]
     lines.append("forward difference (f(a+h) - f(a))/h:")
     lines += plain_table(_headers(), _rows(result, "forward", True))
+    if result.one_sided is not None:
+        lines += ["", "backward difference (f(a) - f(a-h))/h, the slope from the left:"]
+        lines += plain_table(["h", "exact arithmetic"], _backward_rows(result))
     lines += ["", "central difference (f(a+h) - f(a-h))/(2h):"]
     lines += plain_table(_headers(), _rows(result, "central", True))
     lines += [""] + [f"- {e}" for e in _explain(result)]
@@ -141,7 +181,7 @@ def to_plain(result: LimitResult) -> str:
     return "\n".join(lines)
 
 
-def to_rich(result: LimitResult):
+def to_rich(result: QuotientResult):
     from rich.console import Group
     from rich.text import Text
 
@@ -157,10 +197,15 @@ def to_rich(result: LimitResult):
             styled.append([Text(raw[0]), Text(raw[1]), Text(raw[2]),
                            Text(raw[3], style=err_style if exact is not None else "")])
         parts.append(rich_table(title, _headers(), styled, keep=(0, 1, 2, 3)))
+        if kind == "forward" and result.one_sided is not None:
+            parts.append(rich_table("backward difference  (f(a) - f(a-h))/h, from the left",
+                                    ["h", "exact arithmetic"],
+                                    [[Text(c) for c in row] for row in _backward_rows(result)],
+                                    keep=(0, 1)))
     parts += [Text("• " + e, style=NOTE_STYLE) for e in _explain(result)]
     parts += [Text(f"note: {n}", style=NOTE_STYLE) for n in result.notes]
     title = Text(f"the derivative of {to_input(result.function)} at {result.variable} = "
-                 f"{to_input(result.point)} as a limit", style="bold")
+                 f"{to_input(result.point)} as a limit of difference quotients", style="bold")
     # no panel border: the digits need every column of a narrow terminal
     body = Group(title, *parts)
     if result.figure is None:

@@ -503,20 +503,23 @@ def plot(ctx: Context, arg: str):
     return _remember(ctx, show(result, view))
 
 
-@command("limit", usage=":limit EXPR --at A", help="the derivative as a limit of difference quotients",
-         examples=(":limit sin x --at 0", ":limit x^2 --at 1 --h 0.1,0.01"))
+@command("limit", usage=":limit EXPR --at A [--quotient]",
+         help="the limit of EXPR at A (--quotient: the derivative as a limit of difference quotients)",
+         examples=(":limit sin(x)/x --at 0", ":limit x^2 --at 1 --quotient --h 0.1,0.01"))
 def limit(ctx: Context, arg: str):
     from calctutor.commands.limit import run_limit
     from calctutor.render import limit as view
 
-    text, opts = _options(arg, ":limit EXPR --at A [--h H,...]", {"at", "h"})
+    text, opts = _options(arg, ":limit EXPR --at A [--quotient] [--h H,...]", {"at", "h"},
+                          frozenset({"quotient"}))
     text = ctx.state.expand(text)
     at_ = opts.get("at") or ctx.state.point
     if not at_:
         raise CalcError("at which point?", hint=":limit EXPR --at 1 (or set one with :at x=1)")
     if "=" in at_:
         at_ = at_.split("=", 1)[1].split(",", 1)[0].strip()
-    result = run_limit(text, at=at_, steps=opts.get("h") or None)
+    result = run_limit(text, at=at_, steps=opts.get("h") or None,
+                       quotient=bool(opts.get("quotient")))
     return _remember(ctx, show(result, view))
 
 
