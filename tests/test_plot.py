@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pytest
+from conftest import calctutor_command
 import sympy
 
 from calctutor.commands.plot import run_plot
@@ -188,8 +187,7 @@ def test_plot_json():
 # ── end to end: the installed command ────────────────────────────────────────────────
 
 def _cli() -> list[str]:
-    exe = shutil.which("calctutor")
-    return [exe] if exe else [sys.executable, "-m", "calctutor"]
+    return calctutor_command()
 
 
 def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
