@@ -12,7 +12,7 @@ def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from calctutor.grading.batch import grade_rows, read_rows, summarise
+    from calctutor.commands.batch import grade_rows, read_rows, summarise
 
     rows = read_rows(path)
     err = console(plain, stderr=True)
