@@ -130,7 +130,7 @@ def derivative(ctx: Context, text: str, wrt: str | None = None, order: int = 1,
 
     state = ctx.state
     if state.mode == "brief":
-        from calctutor.repl import brief as view
+        from calctutor.render import brief as view
     else:
         from calctutor.render import diff as view
     expanded = state.expand(text)
