@@ -362,3 +362,26 @@ def test_limit_user_errors_exit_2(args, needle):
     out = cli("limit", *args)
     assert out.exit_code == 2 and needle in out.output
     assert "Traceback" not in out.output
+
+
+# ── the REPL's :limit ──────────────────────────────────────────────────────────────
+def _repl_result(line):
+    from calctutor.repl.handlers import handle_line
+    from calctutor.repl.registry import REGISTRY
+    from calctutor.repl.state import Context, ReplState
+    from calctutor.repl.transcript import Transcript
+
+    ctx = Context(state=ReplState(), registry=REGISTRY, transcript=Transcript())
+    (reply,) = handle_line(ctx, line)
+    return reply.result
+
+
+def test_repl_limit_is_the_limit_and_quotient_is_the_table():
+    from calctutor.commands.limit import LimitResult
+    from calctutor.commands.limit_quotient import QuotientResult
+
+    result = _repl_result(":limit sin(x)/x --at 0")
+    assert isinstance(result, LimitResult) and result.exact == 1
+    result = _repl_result(":limit x^2 --at 3 --quotient --h 0.0001")
+    assert isinstance(result, QuotientResult)
+    assert decimal_text(result.rows[0].forward_exact, 4) == "6.0001"

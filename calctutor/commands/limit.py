@@ -68,6 +68,8 @@ class ValueRow:
     x_right: sympy.Expr | None
     left: float | None  # f there, None where f is undefined or not real
     right: float | None
+    left_value: sympy.Expr | None = None  # the same to 30 digits (no float64 underflow)
+    right_value: sympy.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -160,13 +162,24 @@ def _real(value: sympy.Expr) -> sympy.Expr | None:
 
 
 def _evaluate(f, x, point) -> float | None:
+    value = _evaluate_digits(f, x, point)
+    return None if value is None else to_float(value)
+
+
+def _evaluate_digits(f, x, point) -> sympy.Expr | None:
     """f at ``point`` to 30 digits (a 40-digit Float goes in: (1 + 1/x)^x at x = 10^8 must
-    not be expanded as an exact rational power)."""
+    not be expanded as an exact rational power), None where f is undefined or not real."""
     try:
         value = f.subs(x, sympy.N(point, DIGITS + 10))
         if value.has(sympy.nan, sympy.zoo):
             return None
-        return to_float(sympy.N(value, DIGITS))
+        value = sympy.N(value, DIGITS)
+        if not value.is_number:
+            return None
+        re, im = value.as_real_imag()
+        if im != 0 and abs(im) > 1e-25 * max(1, abs(re)):
+            return None
+        return re if re.is_finite else None
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return None
 
@@ -178,9 +191,10 @@ def _value_row(f, x, a, h) -> ValueRow:
         xl, xr = None, -1 / h
     else:
         xl, xr = a - h, a + h
-    left = _evaluate(f, x, xl) if xl is not None else None
-    right = _evaluate(f, x, xr) if xr is not None else None
-    return ValueRow(h, xl, xr, left, right)
+    left = _evaluate_digits(f, x, xl) if xl is not None else None
+    right = _evaluate_digits(f, x, xr) if xr is not None else None
+    return ValueRow(h, xl, xr, to_float(left) if left is not None else None,
+                    to_float(right) if right is not None else None, left, right)
 
 
 # ── the one-sided limits ───────────────────────────────────────────────────────────

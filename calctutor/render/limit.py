@@ -59,17 +59,26 @@ def _verdict(result: LimitResult) -> str:
     return text
 
 
+def _value(number: float | None, digits: sympy.Expr | None) -> str:
+    """A table value to 15 significant digits; below float64's range from the 30 digits."""
+    if digits is None:
+        return "undefined"
+    if number is None or (number == 0 and digits != 0):
+        return sympy.Float(digits, 15).__str__() if digits.is_finite else "n/a"
+    return fmt(number, 15)
+
+
 def _table(result: LimitResult) -> tuple[list[str], list[list[str]]]:
     a = to_input(result.point)
     if result.point is sympy.oo:
         return (["x", "f(x)"],
-                [[to_input(r.x_left), fmt(r.left, 12)] for r in result.rows])
+                [[to_input(r.x_left), _value(r.left, r.left_value)] for r in result.rows])
     if result.point is -sympy.oo:
         return (["x", "f(x)"],
-                [[to_input(r.x_right), fmt(r.right, 12)] for r in result.rows])
+                [[to_input(r.x_right), _value(r.right, r.right_value)] for r in result.rows])
     return (["h", f"f({a} - h)", f"f({a} + h)"],
-            [[quotient_view.h_text(r.h), fmt(r.left, 12), fmt(r.right, 12)]
-             for r in result.rows])
+            [[quotient_view.h_text(r.h), _value(r.left, r.left_value),
+              _value(r.right, r.right_value)] for r in result.rows])
 
 
 def _summary(result: LimitResult) -> list[tuple[str, str]]:

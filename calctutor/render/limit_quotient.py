@@ -198,7 +198,7 @@ def to_rich(result: QuotientResult):
                            Text(raw[3], style=err_style if exact is not None else "")])
         parts.append(rich_table(title, _headers(), styled, keep=(0, 1, 2, 3)))
         if kind == "forward" and result.one_sided is not None:
-            parts.append(rich_table("backward difference  (f(a) - f(a-h))/h, from the left",
+            parts.append(rich_table("backward  (f(a) - f(a-h))/h",
                                     ["h", "exact arithmetic"],
                                     [[Text(c) for c in row] for row in _backward_rows(result)],
                                     keep=(0, 1)))
