@@ -385,3 +385,23 @@ def test_repl_limit_is_the_limit_and_quotient_is_the_table():
     result = _repl_result(":limit x^2 --at 3 --quotient --h 0.0001")
     assert isinstance(result, QuotientResult)
     assert decimal_text(result.rows[0].forward_exact, 4) == "6.0001"
+
+
+def test_series_when_lhopital_would_take_too_many_rounds():
+    doc = limit_json("(sin(x) - x + x^3/6)/x^5", "--at", "0")
+    assert doc["exact"] == pytest.approx(1 / 120) and doc["exact_expr"] == "1/120"
+    assert doc["method"] == "series expansion"
+    step = next(s for s in doc["steps"] if s["rule"] == "series expansion")
+    assert parse(step["series"]) == parse("1/120 - x^2/5040")
+    assert "higher order" in step["text"]
+
+
+def test_no_short_argument_is_said_plainly_without_a_traceback():
+    doc = limit_json("x^2*sin(1/x)", "--at", "0")  # SymPy's series raises here
+    assert doc["exact"] == 0.0 and doc["method"] == "SymPy's limit algorithm"
+    assert "no short hand argument" in doc["steps"][-1]["text"]
+
+
+def test_values_below_float64_range_are_not_shown_as_zero():
+    text = limit_plain("x/e^x", "--at", "oo")
+    assert "5.07595889754946e-432" in text

@@ -198,10 +198,15 @@ def _value_row(f, x, a, h) -> ValueRow:
 
 
 # ── the one-sided limits ───────────────────────────────────────────────────────────
+#: what SymPy raises when it cannot do a limit or a series (no verdict, not a user error)
+_SYMPY_TROUBLE = (ComputationTimeout, NotImplementedError, ValueError, TypeError,
+                  AttributeError, ArithmeticError, sympy.PoleError, RecursionError)
+
+
 def _sympy_limit(f, x, a, direction):
     try:
         return sympy.limit(f, x, a, direction)
-    except (NotImplementedError, ValueError, TypeError, AttributeError):
+    except (NotImplementedError, ValueError, TypeError, AttributeError, sympy.PoleError):
         g = elementary(f)
         if g == f:
             raise
@@ -241,7 +246,7 @@ def _sides(f, x, a, rows, timeout, notes) -> tuple[Side, Side]:
             found[name] = Side(UNKNOWN)
             notes.append(f"the exact limit from the {name} took longer than {timeout:g} s; "
                          "the table shows the values")
-        except (NotImplementedError, ValueError, TypeError, AttributeError):
+        except _SYMPY_TROUBLE:
             found[name] = Side(UNKNOWN)
             notes.append(f"SymPy could not find the limit from the {name}; the table shows "
                          "the values")
@@ -314,15 +319,15 @@ def _argument(f, x, a, fa, left, right, exact, timeout, notes):
                                    f"removable discontinuity at {at}",
                                    (("value", fa), ("limit", exact))))
     dirs = _directions(a, left, right)
-    try:
-        with time_limit(min(timeout, 5.0), "showing the argument"):
-            for attempt in (_cancel, _dominant, _lhopital, _series):
+    for attempt in (_cancel, _dominant, _lhopital, _series):
+        try:
+            with time_limit(min(timeout, 2.5), "showing the argument"):
                 shown = attempt(f, x, a, exact, dirs)
-                if shown is not None:
-                    method, more = shown
-                    return method, steps + more, removable
-    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, AttributeError):
-        pass
+        except _SYMPY_TROUBLE:
+            continue
+        if shown is not None:
+            method, more = shown
+            return method, steps + more, removable
     if exact.is_infinite and not infinite:
         where = ("on both sides of" if len(dirs) == 2 else
                  "to the right of" if dirs == ("+",) else "to the left of")
@@ -492,9 +497,11 @@ def _dominant(f, x, a, exact, dirs):
     value = _lim(ratio, x, a, dirs)
     if value is None or not _equal(value, exact):
         return None
+    like = (f"its leading term {to_input(lead_n)}" if lead_d == 1 else
+            f"the ratio of the leading terms {to_input(lead_n)} and {to_input(lead_d)}, "
+            f"{to_input(ratio)}")
     return DOMINANT, [LimitStep(DOMINANT, f"as {x.name} -> {to_input(a)} the leading terms "
-                                f"win: f behaves like {to_input(lead_n)}/({to_input(lead_d)}) "
-                                f"= {to_input(ratio)}, which tends to {to_input(value)}",
+                                f"win: f behaves like {like}, which tends to {to_input(value)}",
                                 (("numerator", lead_n), ("denominator", lead_d),
                                  ("ratio", ratio), ("limit", value)))]
 
