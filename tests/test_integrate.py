@@ -244,3 +244,23 @@ def test_syllabus_one_third_cli():
     assert doc["exact"] == "1/3" and not doc["improper"]
     assert abs(doc["monte_carlo"]["estimate"] - 1 / 3) < 0.002
     assert doc["quadrature"]["estimate_trusted"] is True
+
+
+def test_antiderivative_is_real_on_a_negative_interval():
+    doc = cli_json("1/x", "--from", "-1", "--to", "-2", "--monte-carlo", "0")
+    assert parse(doc["exact"]) == sympy.log(2)
+    x = sympy.Symbol("x", real=True)
+    assert parse(doc["antiderivative"]) == sympy.log(sympy.Abs(x))  # ln|x|, not ln(x)
+
+
+def test_every_printed_expression_parses_back():
+    for args in (("sin(x)/x", "--from", "-1", "--to", "1"), ("abs(x)", "--from", "-1", "--to", "2"),
+                 ("1/x", "--from", "-1", "--to", "1"), ("sigmoid(x)", "--from", "-2", "--to", "2")):
+        doc = cli_json(*args, "--monte-carlo", "0")
+        for key in ("exact", "antiderivative"):
+            if doc[key] is not None:
+                parse(doc[key])
+        for piece in doc["pieces"]:
+            for key in ("function", "antiderivative", "value"):
+                parse(piece[key])
+        assert "Si(" not in json.dumps(doc)

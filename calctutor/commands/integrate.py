@@ -129,6 +129,11 @@ def run_integrate(text: str, lower: str, upper: str, samples: int | None = DEFAU
 
     lo, hi = (a, b) if a_f <= b_f else (b, a)
     exact_part = _exact(function, x, a, b, lo, hi, timeout)
+    if exact_part.exact is not None and not printable(exact_part.exact):
+        shown = sympy.Float(sympy.N(exact_part.exact, 20), 15)
+        exact_part = replace(exact_part, exact=shown, note=(
+            "SymPy's closed form uses a function calctutor cannot print (such as Si); "
+            "shown to 15 digits"))
     cuts = sorted({float(p.lower) for p in exact_part.pieces[1:]} |
                   {float(p) for p in (exact_part.improper.points if exact_part.improper else ())
                    if lo.is_finite and hi.is_finite and lo < p < hi})
@@ -207,6 +212,35 @@ def _antiderivative(g, x):
     return None if F.has(sympy.Integral) else F
 
 
+def printable(expr) -> bool:
+    """Does ``expr`` print in our input syntax and parse back to itself (no Si, floor …)?"""
+    try:
+        return parse(to_input(expr)) == expr or sympy.simplify(parse(to_input(expr)) - expr) == 0
+    except Exception:  # noqa: BLE001 - any failure to print or read back means "no"
+        return False
+
+
+def _real_on(F, x, lo, hi) -> bool:
+    """Is F real inside the interval (ln(x) is not, on [-2, -1])?"""
+    if lo.is_finite and hi.is_finite:
+        probes = [lo + (hi - lo) * k / 4 for k in (1, 2, 3)]
+    elif lo.is_finite:
+        probes = [lo + 1, lo + 10]
+    elif hi.is_finite:
+        probes = [hi - 1, hi - 10]
+    else:
+        probes = [sympy.S.Zero, sympy.S.One]
+    return all(to_float(F.subs(x, p)) is not None for p in probes)
+
+
+def _real_antiderivative(F, x, lo, hi):
+    """F itself when it is real on the interval, else F with ln u read as ln|u|."""
+    if F is None or _real_on(F, x, lo, hi):
+        return F
+    G = F.replace(sympy.log, lambda u: sympy.log(sympy.Abs(u)))
+    return G if G != F and _real_on(G, x, lo, hi) else None
+
+
 def _exact_body(f, x, lo, hi, sign) -> _Exact:
     if lo == hi:
         return _Exact(sympy.S.Zero * x, sympy.S.Zero, "an empty interval")
@@ -241,10 +275,13 @@ def _exact_body(f, x, lo, hi, sign) -> _Exact:
         return _Exact(None, exact, "", improper, pieces,
                       f"f has a different formula on each of {where}: the integral is the "
                       "sum of the pieces, each by its own antiderivative")
-    F = _antiderivative(g, x)
+    F = _real_antiderivative(_antiderivative(g, x), x, lo, hi)
     note = ""
     if F is not None and F.has(sympy.Piecewise):
         F, note = None, "SymPy's antiderivative comes in cases; the value is exact"
+    elif F is not None and not printable(F):
+        F, note = None, ("SymPy's antiderivative uses functions calctutor cannot print (such "
+                         "as Si or floor), so it is not shown")
     elif F is not None and improper is None and not _fundamental_theorem_holds(F, x, lo, hi, value):
         note = (f"F({x.name}) = {to_input(F)} jumps inside the interval, so it is an "
                 "antiderivative only between the jumps and F(b) - F(a) would be wrong")
@@ -382,8 +419,12 @@ def _across_singularities(g, x, lo, hi, sign, interior) -> _Exact:
             break
         total += part
     F = _antiderivative(g, x)
-    pieces_note = (f"F({x.name}) = {to_input(F)} is an antiderivative only on each side of "
-                   f"{x.name} = {pts}, not across it" if F is not None else "")
+    if F is not None and (F.has(sympy.Piecewise) or not printable(F)):
+        pieces_note = (f"no single antiderivative works across {x.name} = {pts}: each side "
+                       "is integrated on its own")
+    else:
+        pieces_note = (f"F({x.name}) = {to_input(F)} is an antiderivative only on each side "
+                       f"of {x.name} = {pts}, not across it" if F is not None else "")
     if bad is None:
         exact = sign * _tidy(total)
         text = (f"an improper integral: f is unbounded near {x.name} = {pts} inside the "

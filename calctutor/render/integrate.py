@@ -117,7 +117,8 @@ def _lines(result: IntegrateResult) -> list[tuple[str, str, str]]:
     if result.exact is not None:
         exact = to_input(result.exact)
         value = result.exact_float
-        shown = exact if value is None or result.exact.is_Integer else f"{exact} ~ {fmt(value, 12)}"
+        shown = (exact if value is None or result.exact.is_Integer or result.exact.is_Float
+                 else f"{exact} ~ {fmt(value, 12)}")
         rows.append(("exact", shown, result.exact_note or "SymPy, symbolic"))
     else:
         rows.append(("exact", "n/a", result.exact_note))
