@@ -405,3 +405,22 @@ def test_no_short_argument_is_said_plainly_without_a_traceback():
 def test_values_below_float64_range_are_not_shown_as_zero():
     text = limit_plain("x/e^x", "--at", "oo")
     assert "5.07595889754946e-432" in text
+
+
+def test_an_undecided_side_is_not_reported_as_no_limit(monkeypatch):
+    import calctutor.commands.limit as lim
+
+    real = lim._sympy_limit
+
+    def flaky(f, x, a, direction):
+        if direction == "-":
+            raise NotImplementedError("no verdict")
+        return real(f, x, a, direction)
+
+    monkeypatch.setattr(lim, "_sympy_limit", flaky)
+    r = lim.run_limit("sin(x)/x", at="0")
+    assert r.exact is None and r.method == lim.UNDETERMINED and not r.determined
+    doc = view.to_json(r)
+    assert doc["exists"] is None and doc["right"] == 1.0
+    assert "does not exist" not in view.to_plain(r)
+    assert "could not be determined" in view.to_plain(r)

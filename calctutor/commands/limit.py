@@ -46,6 +46,7 @@ SERIES = "series expansion"
 DOMINANT = "leading terms"
 ONE_SIDED = "one-sided limits"
 ALGORITHM = "SymPy's limit algorithm"
+UNDETERMINED = "not determined"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,11 @@ class LimitResult:
     @property
     def infinite_point(self) -> bool:
         return self.point in (sympy.oo, -sympy.oo)
+
+    @property
+    def determined(self) -> bool:
+        """False when SymPy could not decide a side (then "no limit" is not claimed)."""
+        return self.method != UNDETERMINED
 
 
 def run_limit(text: str, at: str, steps: str | None = None, plot: bool = False,
@@ -292,6 +298,12 @@ def _argument(f, x, a, fa, left, right, exact, timeout, notes):
             notes.append(f"f is not real just to the {side} of {at}, so only the "
                          f"one-sided limit from the other side counts there (the edge of "
                          f"f's domain)")
+    if exact is None and UNKNOWN in (left.status, right.status):
+        known = [f"from the {n} it is {to_input(sd.value)}" for n, sd in
+                 (("left", left), ("right", right)) if sd.exists]
+        text = ("the exact limit could not be determined (SymPy gave no answer"
+                + (f"; {known[0]}" if known else "") + "); the table shows the values")
+        return UNDETERMINED, [LimitStep(UNDETERMINED, text)], False
     if exact is None and not infinite:
         return ONE_SIDED, _no_limit_steps(left, right, at), False
     if exact is None:

@@ -47,6 +47,8 @@ def _side_words(side: Side) -> str:
 
 
 def _verdict(result: LimitResult) -> str:
+    if result.exact is None and not result.determined:
+        return "not determined (see the table)"
     if result.exact is None:
         return "the limit does not exist"
     text = to_input(result.exact)
@@ -115,7 +117,7 @@ def to_json(result) -> dict:
         "exact_expr": to_input(result.exact) if result.exact is not None else None,
         "left_status": None if result.left.status == NO_SIDE else result.left.status,
         "right_status": None if result.right.status == NO_SIDE else result.right.status,
-        "exists": result.exact is not None,
+        "exists": (result.exact is not None) if result.determined else None,
         "method": result.method,
         "removable": result.removable,
         "value_at_point": (to_input(result.value_at_point)
