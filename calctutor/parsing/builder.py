@@ -118,6 +118,14 @@ def check_defined(result: sympy.Expr) -> None:
         raise Undefined("undefined value here (like 1/0, log(0) or oo - oo)")
 
 
+def carry_out(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with every d/dx the learner wrote carried out (d/dx(x^2) becomes 2x), for
+    the engines that need a plain function (plotting, numeric evaluation)."""
+    if not expr.has(sympy.Derivative):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.doit())
+
+
 class Builder:
     """Makes SymPy nodes; one instance per parse."""
 
