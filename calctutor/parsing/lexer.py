@@ -167,7 +167,8 @@ class Lexer:
         elif word:
             whole = word.group()
             # the variable: a user's name, a Greek name, or one letter (x, x1, x_1)
-            longer = [n for n in self.user_names | GREEK if whole.startswith(n)]
+            longer = [n for n in self.user_names | GREEK | CONSTANTS | KNOWN_FUNCTIONS
+                      if len(n) > 1 and whole.startswith(n)]
             one = _ONE_LETTER_VAR.match(whole)
             name = max(longer, key=len) if longer else one.group() if one else whole[0]
             end = pos + len(name)
@@ -312,15 +313,18 @@ class Lexer:
 def _plausible_product(pieces: list[Token]) -> bool:
     """Is this split of an unknown word a product a learner plausibly means?
 
-    Known names (sin, pi, theta, a user's loss) and indexed variables (x1) count for
-    nothing; the lone letters (and e) are the doubt. Two are fine (xy, ex, hx, xsinx);
-    three or more only as a run of the alphabet (xyz, abc). So next, idk, hint, skip,
-    clear and speed are refused instead of being read as n*e*x*t.
+    Functions (sin), long names (theta, a user's loss) and indexed variables (x1) count
+    for nothing; the lone letters, e, and the two-letter names pi, xi, mu, nu are the
+    doubt. Two are fine (xy, ex, hx, 2pix, xsinx); three or more only as a run of the
+    alphabet (xyz, abc). So next, idk, hint, exit (e*xi*t), clear and speed are refused
+    instead of being read as n*e*x*t.
     """
     letters = [p.value for p in pieces
-               if p.kind in ("VAR", "CONST") and len(p.value) == 1]
+               if p.kind in ("VAR", "CONST") and p.value.isalpha() and len(p.value) <= 2]
     if len(letters) <= 2:
         return True
+    if any(len(c) > 1 for c in letters):
+        return False
     codes = [ord(c) for c in letters]
     return all(b - a == 1 for a, b in zip(codes, codes[1:]))
 

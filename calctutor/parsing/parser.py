@@ -350,7 +350,7 @@ class Parser:
                 raise self.error(f"{shown} (...)^n is ambiguous", self.tok,
                                  hint=f"write {shown}((...)^n) to differentiate the power, "
                                       f"or ({shown}(...))^n for the power of the derivative")
-        elif self.tok.kind in _OPERAND_START or self.tok.kind in ("|", "-", "+", "NORM"):
+        elif self.tok.kind in _OPERAND_START or self.tok.kind in ("|", "-", "NORM"):
             self.depth += 1
             try:
                 inner = self.expression(_INFIX_BP["+"])
