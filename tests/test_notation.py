@@ -83,6 +83,7 @@ def test_derivative_stays_unevaluated():
 @pytest.mark.parametrize("text", [text for text, _ in DERIVATIVES])
 def test_derivative_round_trip(text):
     expr = parse(text)
+    assert expr.has(Derivative)
     printed = to_input(expr)
     assert "Derivative" not in printed
     assert parse(printed) == expr, printed
