@@ -118,6 +118,14 @@ def test_derivative_errors(text, message):
     assert message in err.message
 
 
+def test_leibniz_quotient_is_not_a_product_of_letters():
+    # dy/dx used to be d*y/d*x = x*y
+    err = refused("dy/dx")
+    assert "names a derivative" in err.message and "d/dx(" in err.hint
+    assert "names a derivative" in refused("2 + df/dt").message
+    assert parse("dy/dx", names=["dy"]) == R("dy") * x / R("d")  # a defined name dy
+
+
 def test_derivative_parenthesis_hint():
     assert "d/dx((...)^n)" in refused("d/dx (x+1)^2").hint
     assert refused("d/dx").hint == "for example d/dx(x^2)"

@@ -54,6 +54,8 @@ _DERIV_HEAD = re.compile(
     r"[ \t]*/[ \t]*(?P=d)[ \t]*"
 )
 _DERIV_ORDER = re.compile(r"[ \t]*(?:\^[ \t]*([0-9]+)|([" + _SUP_DIGITS + r"]+))")
+#: dy/dx, df/dt: Leibniz's notation names a derivative but says nothing of the function.
+_LEIBNIZ = re.compile(r"d([A-Za-z])[ \t]*/[ \t]*d([A-Za-z])(?![A-Za-z0-9_])")
 _ONE_LETTER_VAR = re.compile(r"[A-Za-z](?:_[A-Za-z0-9]+|[0-9]+)?")
 #: Most derivatives a d^n/dx^n may ask for (the CLI's --order has the same limit).
 MAX_DERIVATIVE_ORDER = 20
@@ -104,6 +106,14 @@ class Lexer:
                 i += 1
                 continue
             if ch in "d∂" and (ch == "∂" or not _word_char_before(text, i)):
+                leibniz = _LEIBNIZ.match(text, i) if ch == "d" else None
+                if leibniz and "d" + leibniz.group(1) not in self.user_names:
+                    f, v = leibniz.groups()
+                    raise ParseError(
+                        f"d{f}/d{v} names a derivative but not the function: calctutor "
+                        f"needs the expression itself", text, i, width=leibniz.end() - i,
+                        hint=f"write d/d{v}(...) with the function inside, as in "
+                             f"d/d{v}({v}^2)")
                 j = self._derivative(i, out)
                 if j:
                     i = j

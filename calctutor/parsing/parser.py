@@ -322,7 +322,7 @@ class Parser:
     def refuse_one_over(self, base_tok: Token, caret: Token, first: int) -> None:
         base_src = self._source_of(base_tok)
         exp_src = self.text[self.tokens[first].start:self.tok.start].strip()
-        exp_src = "".join(build_superscript_digit(c) for c in exp_src)
+        exp_src = "".join(_plain_digit(c) for c in exp_src)
         denominator = self.peek().value
         written = self.text[base_tok.start:self.peek().end]
         raise ParseError(
@@ -511,7 +511,8 @@ _NORM_HINT = ("for a vector use --shape (matrix calculus), as in calctutor grad 
               "--wrt x --shape x=3; for a number write |x|")
 
 
-def build_superscript_digit(c: str) -> str:
+def _plain_digit(c: str) -> str:
+    """A superscript 1 or minus as typed on the keyboard (for hints)."""
     return {"¹": "1", "⁻": "-"}.get(c, c)
 
 
