@@ -345,3 +345,36 @@ def test_plausible_juxtapositions_still_multiply(text, expected):
 def test_defined_names_are_words():
     assert parse("next + 1", names=["next"]) == R("next") + 1
     assert parse_program("speed = 2t; speed^2").inlined() == 4 * t**2
+
+
+# ── property: a derivative inside any expression prints back to itself ──────────────
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from test_parser_properties import NAMES, expressions  # noqa: E402
+
+_wrt = st.sampled_from(NAMES).map(R)
+
+
+def _with_derivative(parts):
+    inner, outer, var, order, how = parts
+    d = Derivative(inner, (var, order))
+    return (d, outer * d, outer + d, d ** 2, sin(d), outer - d / 2)[how]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.tuples(expressions, expressions, _wrt, st.integers(1, 3), st.integers(0, 5))
+       .map(_with_derivative))
+def test_derivative_round_trip_property(expr):
+    text = to_input(expr)
+    assert parse(text) == expr, f"{expr!r} printed as {text!r}"
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(expressions)
+def test_cbrt_round_trip_property(expr):
+    wrapped = cbrt(expr)
+    text = to_input(wrapped)
+    assert parse(text) == wrapped, f"{wrapped!r} printed as {text!r}"
