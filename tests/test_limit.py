@@ -424,3 +424,15 @@ def test_an_undecided_side_is_not_reported_as_no_limit(monkeypatch):
     assert doc["exists"] is None and doc["right"] == 1.0
     assert "does not exist" not in view.to_plain(r)
     assert "could not be determined" in view.to_plain(r)
+
+
+def test_vertical_tangent_of_the_real_cube_root():
+    r = run_limit("cbrt(x)", at="0")
+    assert r.exact is None and "vertical tangent" in r.notes[0]
+    out = cli("limit", "cbrt(x)", "--at", "-8")
+    assert out.exit_code == 0 and "-2" in out.output
+
+
+def test_leading_minus_is_an_expression():
+    doc = limit_json("-x^2", "--at", "1")
+    assert doc["exact"] == -1.0

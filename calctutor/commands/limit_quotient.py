@@ -126,6 +126,11 @@ def run_quotient(text: str, at: str, steps: str | None = None, plot: bool = Fals
                              "it can settle although there is no derivative")
         elif slopes is not None and to_float(slopes[0]) is not None:
             exact = slopes[0]  # a smooth point that looks like a corner (x*|x| at 0)
+        elif slopes is not None and slopes[0].is_infinite:
+            exact = None
+            notes.append(f"f has a vertical tangent at {x.name} = {to_input(a)}: the quotients "
+                         f"grow without bound (slope {to_input(slopes[0])} from both sides), "
+                         "so there is no (finite) derivative")
         elif to_float(exact) is None:
             exact = None
             notes.append(f"f'({to_input(a)}) does not exist (or is not real): the quotients "
