@@ -318,8 +318,10 @@ def test_one_sided_limits_differ_plain():
 def test_infinite_limits_plain():
     text = limit_plain("1/x^2", "--at", "0")
     assert "limit: oo" in text and "vertical asymptote" in text
+    assert "the denominator x^2 tends to 0 (positive on the left, positive on the right)" in text
     text = limit_plain("1/x", "--at", "0")
     assert "-oo" in text and "does not exist" in text
+    assert "negative on the left, positive on the right" in text
 
 
 def test_edge_of_the_domain_and_oscillation():

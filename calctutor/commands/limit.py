@@ -305,7 +305,10 @@ def _argument(f, x, a, fa, left, right, exact, timeout, notes):
                 + (f"; {known[0]}" if known else "") + "); the table shows the values")
         return UNDETERMINED, [LimitStep(UNDETERMINED, text)], False
     if exact is None and not infinite:
-        return ONE_SIDED, _no_limit_steps(left, right, at), False
+        steps = _no_limit_steps(left, right, at)
+        if INFINITE in (left.status, right.status):
+            steps = _blow_up(f, x, a, _directions(a, left, right)) + steps
+        return ONE_SIDED, steps, False
     if exact is None:
         side = left if left.status != NO_SIDE else right
         if side.status == OSCILLATES:
@@ -343,7 +346,8 @@ def _argument(f, x, a, fa, left, right, exact, timeout, notes):
     if exact.is_infinite and not infinite:
         where = ("on both sides of" if len(dirs) == 2 else
                  "to the right of" if dirs == ("+",) else "to the left of")
-        steps.append(LimitStep(ONE_SIDED, f"f grows without bound {where} {at}: "
+        steps += _blow_up(f, x, a, dirs)
+        steps.append(LimitStep(ONE_SIDED, f"f is unbounded {where} {at}: "
                                f"the limit is {to_input(exact)} (a vertical asymptote)",
                                (("limit", exact),)))
         return ONE_SIDED, steps, False
@@ -351,6 +355,33 @@ def _argument(f, x, a, fa, left, right, exact, timeout, notes):
                            "limit algorithm; no short hand argument is shown)",
                            (("limit", exact),)))
     return ALGORITHM, steps, removable
+
+
+def _blow_up(f, x, a, dirs) -> list[LimitStep]:
+    """1/x^2 at 0: the numerator tends to 1, the denominator to 0 with a sign on each side."""
+    try:
+        with time_limit(2.0, "explaining the infinite limit"):
+            n, d = sympy.fraction(sympy.together(f))
+            if not d.has(x) or sympy.simplify(d.subs(x, a)) != 0:
+                return []
+            top = _real(n.subs(x, a))
+            if top is None or top == 0:
+                return []
+            signs = []
+            for direction in dirs:
+                name = "left" if direction == "-" else "right"
+                probe = to_float(d.subs(x, a + (1 if direction == "+" else -1)
+                                        * sympy.Rational(1, 10**9)))
+                if probe is None or probe == 0:
+                    return []
+                signs.append(f"{'positive' if probe > 0 else 'negative'} on the {name}")
+    except _SYMPY_TROUBLE:
+        return []
+    head = (f"the numerator is {to_input(n)}" if not n.has(x) else
+            f"the numerator {to_input(n)} tends to {to_input(top)}")
+    return [LimitStep(ONE_SIDED, f"{head} while "
+                      f"the denominator {to_input(d)} tends to 0 ({', '.join(signs)}), so "
+                      "|f| grows without bound", (("numerator", n), ("denominator", d)))]
 
 
 def _side_text(side: Side, name: str, at: str) -> str:

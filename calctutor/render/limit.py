@@ -56,8 +56,10 @@ def _verdict(result: LimitResult) -> str:
         number = to_float(result.exact)
         if number is not None:
             text += f" ~ {fmt(number, 12)}"
-    if result.exact.is_infinite:
-        text += " (the limit is infinite: f grows without bound)"
+    if result.exact is sympy.oo:
+        text += " (an infinite limit: f grows without bound)"
+    elif result.exact is -sympy.oo:
+        text += " (an infinite limit: f falls without bound)"
     return text
 
 
