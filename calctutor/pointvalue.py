@@ -43,7 +43,8 @@ from calctutor.primitives import Condition, Kink, Primitive, by_name
 from calctutor.rules import U, V, formula, row_for
 from calctutor.timeouts import time_limit
 
-__all__ = ["OneSided", "PointValue", "at_point", "kinks_in", "describe_point"]
+__all__ = ["OneSided", "PointValue", "active_kinks", "at_point", "decimal", "describe_point",
+           "kinks_in"]
 
 #: seconds for the one-sided limits of the rare fallback (never used at ordinary points)
 LIMIT_SECONDS = 3.0
@@ -191,7 +192,10 @@ def _condition_value(cond: Condition, args: list[sympy.Expr]) -> sympy.Expr:
 
 
 def _check_node(node: sympy.Expr, args_at: list[sympy.Expr], dom: _Domain) -> None:
-    """Append a problem or an edge for one node whose arguments' values are known."""
+    """Append a problem or an edge for one node whose arguments' values are known
+    (nothing is decided while an argument still has a variable the point leaves open)."""
+    if any(a.free_symbols for a in args_at):
+        return
     if node.is_Pow:
         base, exp = args_at
         shown = to_input(node)
@@ -336,7 +340,7 @@ def _branch(expr: sympy.Expr, x: sympy.Symbol, p: sympy.Expr, side: int,
         if kink.ties:
             at = [a.xreplace({x: p}) for a in args]
             result = expr.func(*at)
-            tied = _tied(expr, at, result)
+            tied = [] if result.free_symbols else _tied(expr, at, result)
             if len(tied) >= 2 and any(x in args[i].free_symbols for i in tied):
                 found.append((expr, kink))
                 best = tied[0]
@@ -353,7 +357,7 @@ def _branch(expr: sympy.Expr, x: sympy.Symbol, p: sympy.Expr, side: int,
         else:
             u = args[0]
             u_at = u.xreplace({x: p})
-            if _sign(u_at) == 0 and x in u.free_symbols:
+            if not u_at.free_symbols and x in u.free_symbols and _sign(u_at) == 0:
                 s = _side_sign(u, x, p, side)
                 if s != 0:
                     found.append((expr, kink))
@@ -471,17 +475,68 @@ def _equal(a: sympy.Expr | None, b: sympy.Expr | None) -> bool:
     return a is not None and b is not None and _sign(a - b) == 0
 
 
+def active_kinks(expr: sympy.Expr, point: Mapping[str, object]) -> list[tuple[sympy.Expr, Kink]]:
+    """The (sub-expression, kink) pairs of ``expr`` that sit exactly on their kink at
+    ``point`` (an argument of abs/relu/sign/step is 0 there; arguments of max/min tie for
+    the result). Sub-expressions that do not depend on the point's variables are skipped."""
+    subs = {symbol(k): sympy.sympify(v) for k, v in point.items()}
+    out = []
+    for node, kink in kinks_in(expr):
+        if not (node.free_symbols & set(subs)):
+            continue
+        args = [a.xreplace(subs) for a in node.args]
+        if any(a.free_symbols for a in args):
+            continue
+        if kink.ties:
+            if len(_tied(node, args, node.func(*args))) >= 2:
+                out.append((node, kink))
+        elif _sign(args[0]) == 0:
+            out.append((node, kink))
+    return out
+
+
+def _mixed(expr: sympy.Expr, subs: dict, wrt: tuple[str, ...], base: PointValue,
+           derivative: sympy.Expr | None) -> PointValue:
+    """A mixed partial (several different variables) at the point."""
+    where = describe_point(base.point)
+    label = f"d^{len(wrt)}/" + "".join(f"d{w}" for w in wrt)
+    names = set(wrt)
+    kinks = [(n, k) for n, k in active_kinks(expr, base.point)
+             if {s.name for s in n.free_symbols} & names]
+    if kinks:
+        texts = tuple(dict.fromkeys(
+            f"{to_input(n)} has {'a corner' if k.ties else k.text} at {where}" for n, k in kinks))
+        return _replace(base, differentiable=None, kinks=texts,
+                        reason=f"{label} is not given at {where}: {texts[0]}, and a mixed "
+                               "second partial across a kink is not decided here")
+    for w in dict.fromkeys(wrt):
+        failed = _derivative_conditions(expr, symbol(w), subs)
+        if failed:
+            return _replace(base, differentiable=False,
+                            reason=f"{label} has no value at {where}: {failed}")
+    d = derivative if derivative is not None else sympy.diff(expr, *[symbol(w) for w in wrt])
+    value, dom = _domain_value(d, subs)
+    if value is None:
+        return _replace(base, differentiable=False,
+                        reason=f"{label} has no value at {where}: {dom.problem}")
+    return _replace(base, differentiable=True, value=_tidy(value))
+
+
 # ── the entry point ─────────────────────────────────────────────────────────────────
-def at_point(expr: sympy.Expr, point: Mapping[str, object], wrt: str | None = None,
-             order: int = 0, derivative: sympy.Expr | None = None) -> PointValue:
+def at_point(expr: sympy.Expr, point: Mapping[str, object],
+             wrt: str | tuple[str, ...] | None = None, order: int | None = None,
+             derivative: sympy.Expr | None = None) -> PointValue:
     """Decide what ``expr`` (or its ``order``-th derivative in ``wrt``) is at ``point``.
 
     ``expr``: a SymPy expression in calctutor's real symbols (from ``calctutor.parsing``).
     ``point``: {variable name: exact value} (``calctutor.points.parse_point`` gives one);
     variables not in the point stay symbols. ``wrt``: the variable of differentiation
-    (needed when ``order`` >= 1; several variables: a partial, the others held at the
-    point). ``derivative``: the caller's own form of that derivative, if it has one
-    (saves recomputing it; its value is used only where no kink sits at the point).
+    (needed when ``order`` >= 1; with several variables in the expression it is a
+    partial, the others held at the point), or a tuple of names for a mixed partial
+    (``("x", "y")`` is d^2/dxdy; ``order`` is then its length). ``order`` defaults to 0
+    without ``wrt`` and 1 with it. ``derivative``: the caller's own form of that
+    derivative, if it has one (saves recomputing it; its value is used only where no
+    kink sits at the point).
 
     Returns a :class:`PointValue`: ``value`` (exact) and ``number`` (decimal) when the
     function is defined there (and, for ``order`` >= 1, that derivative exists); else
@@ -491,6 +546,12 @@ def at_point(expr: sympy.Expr, point: Mapping[str, object], wrt: str | None = No
     ``conventions`` names the table's autodiff convention for each, for views that need
     one. Never raises for a point outside the domain.
     """
+    if isinstance(wrt, (tuple, list)):
+        names = tuple(wrt)
+        order = len(names)
+        wrt = names[0] if len(set(names)) == 1 else names
+    if order is None:
+        order = 0 if wrt is None else 1
     if order < 0:
         raise CalcError("the order of a derivative cannot be negative")
     subs = {symbol(k): sympy.sympify(v) for k, v in point.items()}
@@ -508,6 +569,8 @@ def at_point(expr: sympy.Expr, point: Mapping[str, object], wrt: str | None = No
         return _replace(base, value=_tidy(value), notes=notes)
     if wrt is None:
         raise CalcError("say which variable to differentiate with respect to")
+    if isinstance(wrt, tuple):
+        return _mixed(expr, subs, wrt, base, derivative)
     x = symbol(wrt)
     if x not in subs:
         raise CalcError(f"the point needs a value for {wrt}")
