@@ -300,7 +300,7 @@ _INVERSE_TRIG: tuple[Primitive, ...] = (
     Primitive("acot", "sympy:acot", "arccot", ("-1/(1+u^2)",), "arccotangent rule",
               "d/du acot u = -1/(1 + u^2).", aliases=("arccot",), inverse="cot",
               # SymPy's real acot takes values in (-pi/2, pi/2]: it jumps at u = 0.
-              domain="all real numbers (jumps at u = 0: acot(0) = pi/2)",
+              domain="derivative undefined at u = 0 (acot jumps there; acot(0) = pi/2)",
               kinks=(Kink("u", "a jump from -pi/2 to pi/2",
                           below="-pi/2 - atan(u)", above="pi/2 - atan(u)", jump=True,
                           convention="-1",
