@@ -85,6 +85,7 @@ class PointValue:
     value: sympy.Expr | None = None  # exact value of the order-th derivative (or f)
     reason: str | None = None  # why there is no value
     one_sided: OneSided | None = None  # at a kink or an end of the domain
+    continuous: bool | None = None  # at a kink: False where the function jumps
     kinks: tuple[str, ...] = ()  # the kinks sitting at the point, in words
     conventions: tuple[str, ...] = ()  # the table's named conventions for those kinks
     notes: tuple[str, ...] = field(default=())
@@ -620,7 +621,7 @@ def at_point(expr: sympy.Expr, point: Mapping[str, object],
             break
     if broken is None:
         return _replace(base, differentiable=True, value=rvals[-1], one_sided=one, kinks=kinks,
-                        conventions=conventions,
+                        conventions=conventions, continuous=True,
                         notes=(f"{kinks[0]}, but the one-sided "
                                f"{'derivatives' if order == 1 else 'values of ' + label} "
                                f"agree (both {_show(rvals[-1])}), so {label} exists there",))
@@ -639,7 +640,7 @@ def at_point(expr: sympy.Expr, point: Mapping[str, object],
                   f"{_ordinal(broken)} derivative does not ({kinks[0]}; one-sided values "
                   f"{_show(lvals[broken])} and {_show(rvals[broken])})")
     return _replace(base, differentiable=False, reason=reason, one_sided=one, kinks=kinks,
-                    conventions=conventions)
+                    conventions=conventions, continuous=broken != 0)
 
 
 def _show(v: sympy.Expr | None) -> str:
