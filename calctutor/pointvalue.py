@@ -44,7 +44,7 @@ from calctutor.rules import U, V, formula, row_for
 from calctutor.timeouts import time_limit
 
 __all__ = ["OneSided", "PointValue", "active_kinks", "at_point", "decimal", "describe_point",
-           "kinks_in"]
+           "kinks_in", "smooth_branch"]
 
 #: seconds for the one-sided limits of the rare fallback (never used at ordinary points)
 LIMIT_SECONDS = 3.0
@@ -365,6 +365,12 @@ def _branch(expr: sympy.Expr, x: sympy.Symbol, p: sympy.Expr, side: int,
                     text = kink.above if s > 0 else kink.below
                     return formula(text).xreplace({U: u})
     return expr.func(*args) if changed else expr
+
+
+def smooth_branch(expr: sympy.Expr, x: sympy.Symbol, p: sympy.Expr, side: int = 1) -> sympy.Expr:
+    """``expr`` with every kink that sits at x = p replaced by its smooth formula just to
+    the right (``side`` = 1) or left (-1) of p: abs(x) becomes x or -x, relu(x) x or 0."""
+    return _branch(expr, x, sympy.sympify(p), side, [])
 
 
 # ── values of derivatives ───────────────────────────────────────────────────────────
