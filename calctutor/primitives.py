@@ -304,7 +304,8 @@ _INVERSE_TRIG: tuple[Primitive, ...] = (
               kinks=(Kink("u", "a jump from -pi/2 to pi/2",
                           below="-pi/2 - atan(u)", above="pi/2 - atan(u)", jump=True,
                           convention="-1",
-                          convention_text="the formula -1/(1 + u^2) at u = 0"),)),
+                          convention_text="the convention acot'(0) = -1 (the formula "
+                                          "-1/(1 + u^2) at u = 0)"),)),
 )
 
 # ── Hyperbolic ──────────────────────────────────────────────────────────────────────
