@@ -602,9 +602,12 @@ def at_point(expr: sympy.Expr, point: Mapping[str, object],
                       "one-sided" for e in smooth.edges)
         return _replace(base, differentiable=True, value=smooth.value, notes=notes)
 
+    # name each kink as the learner wrote it (the other variables not yet put in)
+    original = {node.xreplace(others): node for node, _ in kinks_in(expr)} if others else {}
     kinks = tuple(dict.fromkeys(
-        f"{to_input(node)} has a corner at {where} ({k.text})" if k.ties else
-        f"{to_input(node)} has {k.text} at {where}" for node, k in left_found + right_found))
+        f"{to_input(original.get(node, node))} has a corner at {where} ({k.text})" if k.ties
+        else f"{to_input(original.get(node, node))} has {k.text} at {where}"
+        for node, k in left_found + right_found))
     conventions = tuple(dict.fromkeys(k.convention_text for _, k in left_found + right_found
                                       if k.convention_text))
     point_x = {x: p}
