@@ -255,7 +255,10 @@ def _walk(expr: sympy.Expr, subs: dict, dom: _Domain, memo: dict) -> sympy.Expr:
         _check_node(expr, args_at, dom)
         if dom.problem is not None:
             return sympy.nan
-    value = expr.func(*args_at)
+    try:
+        value = expr.func(*args_at)
+    except (TypeError, ValueError):  # a node SymPy cannot rebuild from numbers
+        value = expr.xreplace(subs)
     memo[expr] = value
     return value
 
@@ -561,6 +564,8 @@ def at_point(expr: sympy.Expr, point: Mapping[str, object],
         order = 0 if wrt is None else 1
     if order < 0:
         raise CalcError("the order of a derivative cannot be negative")
+    if expr.has(sympy.Derivative):
+        expr = expr.doit()
     subs = {symbol(k): sympy.sympify(v) for k, v in point.items()}
     shown_point = {k: sympy.sympify(v) for k, v in point.items()}
     where = describe_point(shown_point)

@@ -320,3 +320,31 @@ def test_cli_taylor_outside_the_domain_and_at_a_smooth_looking_corner():
     doc = cli_json("taylor", "abs(x)^3", "--at", "0", "--order", "2")
     assert parse(doc["polynomial"]) == 0
     assert [t["derivative_value"] for t in doc["terms"]] == [0, 0, 0]
+
+
+# ── a property: at ordinary points the evaluator agrees with SymPy and NumPy ───────
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROPERTY_FUNCTIONS = ["sin(x)*exp(x)", "ln(x^2 + 1)", "sqrt(x + 4)", "tan(x)", "atan(3x)",
+                      "sigmoid(x)*x", "abs(x - 1)", "max(x, 1/2)", "x^3/(x - 1)", "acos(x/3)",
+                      "ln(x)", "1/sqrt(4 - x^2)"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(PROPERTY_FUNCTIONS), st.integers(-40, 40), st.integers(1, 9))
+def test_values_agree_with_sympy_and_numpy(text, p, q):
+    expr = parse(text)
+    a = sympy.Rational(p, q)
+    x = sympy.Symbol("x", real=True)
+    value = at_point(expr, {"x": a})
+    numeric = float(compile_expr(expr, ["x"]).evaluate({"x": float(a)}))
+    assert (value.value is not None) == math.isfinite(numeric), (text, a, value.reason)
+    if value.value is not None:
+        assert value.number == pytest.approx(numeric, rel=1e-9, abs=1e-12)
+    slope = at_point(expr, {"x": a}, "x", 1)
+    if slope.value is not None:
+        exact = sympy.diff(expr, x).xreplace({x: a})
+        assert abs(complex(sympy.N(slope.value - exact))) < 1e-9
+    elif value.value is not None:
+        assert slope.kinks or slope.reason  # no slope only with a reason
