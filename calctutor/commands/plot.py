@@ -16,6 +16,7 @@ from calctutor.parsing import parse, to_input
 from calctutor.plotting.common import parse_number, parse_range, split_top_level, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series, sample_grid
+from calctutor.primitives import by_name
 from calctutor.timeouts import time_limit
 
 MAX_FUNCTIONS = 8
@@ -38,8 +39,9 @@ PRESETS: dict[str, Preset] = {
             ("sigmoid(x)", "sigmoid' = s(1 - s) peaks at 0.25 at x = 0: gradients shrink "
                            "by at least 4x per layer (vanishing gradients)"),
             ("tanh(x)", "tanh' = 1 - tanh^2 peaks at 1 at x = 0 and saturates at the ends"),
-            ("relu(x)", "relu' is 1 for x > 0 and 0 for x < 0; undefined at 0 (by convention "
-                        "0 or 1): no saturation for positive inputs"),
+            ("relu(x)", "relu' is 1 for x > 0 and 0 for x < 0; at the corner x = 0 it does "
+                        "not exist (autodiff uses " + by_name("relu").kinks[0].convention_text
+                        + "): no saturation for positive inputs"),
         ),
         (-5.0, 5.0),
     ),

@@ -23,11 +23,14 @@ def almost_everywhere_note(function: sympy.Expr) -> str | None:
     """A note when equality holds except at kinks, where the derivative is undefined."""
     from calctutor.pointvalue import kinks_in
 
-    kinks = sorted({to_input(n) for n, _ in kinks_in(function)})
+    found = kinks_in(function)
+    kinks = sorted({to_input(n) for n, _ in found})
     if not kinks:
         return None
     shown = ", ".join(kinks[:3])
-    return (f"{shown} has a corner where the derivative is undefined; your answer matches "
+    jumps = {k.jump for _, k in found}
+    what = "a jump" if jumps == {True} else "a corner or jump" if len(jumps) > 1 else "a corner"
+    return (f"{shown} has {what} where the derivative is undefined; your answer matches "
             "everywhere else, which is what a derivative can promise there.")
 
 
