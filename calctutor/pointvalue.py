@@ -411,7 +411,22 @@ def _derivative_conditions(expr: sympy.Expr, x: sympy.Symbol, subs: dict) -> str
     return None
 
 
+#: an exact value with a number longer than this many bits is shown as a decimal
+MAX_EXACT_BITS = 1000
+
+
+def _too_long(value: sympy.Expr) -> bool:
+    for atom in value.atoms(sympy.Rational):
+        if max(abs(atom.p).bit_length(), abs(atom.q).bit_length()) > MAX_EXACT_BITS:
+            return True
+    return False
+
+
 def _tidy(value: sympy.Expr) -> sympy.Expr:
+    if _too_long(value):
+        # too long to print exactly (Python refuses to print integers of 4300+ digits):
+        # a 30-digit decimal, which the printer shows and parses back
+        return sympy.N(value, 30)
     if value.is_Float:
         value = sympy.nsimplify(value)
     if value.is_Rational or value.is_Atom:

@@ -348,3 +348,17 @@ def test_values_agree_with_sympy_and_numpy(text, p, q):
         assert abs(complex(sympy.N(slope.value - exact))) < 1e-9
     elif value.value is not None:
         assert slope.kinks or slope.reason  # no slope only with a reason
+
+
+def test_an_exact_value_too_long_to_print_falls_back_to_a_decimal():
+    r = at_point(parse("x^5000"), {"x": sympy.Rational(3, 2)}, "x", 1)
+    assert r.value.is_Float and "e+883" in str(r.value)
+    out = cli("diff", "x^5000", "--at", "x=3/2", "--no-steps", "--plain")
+    assert out.exit_code == 0 and "9.53178030090466053511198148979e883" in out.stdout
+
+
+def test_cli_graph_marks_the_convention_in_the_backward_pass():
+    out = cli("graph", "relu(x)", "--at", "0", "--plain")
+    assert out.exit_code == 0
+    assert "step(x) = 0 (convention)" in out.stdout
+    assert "0.5" not in out.stdout
