@@ -472,8 +472,8 @@ def _smooth_value(f: sympy.Expr, x: sympy.Symbol | None, subs: dict, order: int,
     d = derivative if derivative is not None else sympy.diff(f, x, order)
     failed = _derivative_conditions(f, x, subs)
     dvalue, ddom = (None, None) if failed else _domain_value(d, subs)
-    if dvalue is not None and not dvalue.free_symbols:
-        return _Smooth(_tidy(dvalue), None, dom.edges)
+    if dvalue is not None:
+        return _Smooth(_tidy(dvalue) if not dvalue.free_symbols else dvalue, None, dom.edges)
     # the formula cannot say: the one-sided limits of the derivative decide
     p = subs[x]
     line = f.xreplace({k: v for k, v in subs.items() if k != x})
