@@ -24,7 +24,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "render": ("render",),
     "commands": ("commands",),
     "engines": ("steps", "graph", "grading", "matrix", "lessons", "plotting", "progress"),
-    "table": ("rules", "numeric", "pointeval", "evaluate"),
+    "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
     "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit",
                "__init__", "formatting", "numbers"),
