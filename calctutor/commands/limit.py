@@ -133,7 +133,7 @@ def run_limit(text: str, at: str, steps: str | None = None, plot: bool = False,
     except ComputationTimeout:
         raise CalcError(f"evaluating f near {to_input(a)} took longer than {timeout:g} s",
                         hint="try a simpler expression") from None
-    fa = None if infinite else _real(function.subs(x, a))
+    fa = None if infinite else _value_at(function, x, a)
     left, right = _sides(function, x, a, rows, timeout, notes)
     exact = _two_sided(left, right, infinite)
     method, value_steps, removable = _argument(function, x, a, fa, left, right, exact,
@@ -165,6 +165,14 @@ def _real(value: sympy.Expr) -> sympy.Expr | None:
     if value is None or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
         return None
     return value if to_float(value) is not None else None
+
+
+def _value_at(f, x, a) -> sympy.Expr | None:
+    """f(a) from the one evaluator (domain and kinks from the table), None if undefined."""
+    from calctutor.pointvalue import at_point
+
+    value = at_point(f, {x.name: a})
+    return _real(value.value) if value.value is not None else None
 
 
 def _evaluate(f, x, point) -> float | None:

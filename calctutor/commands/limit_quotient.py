@@ -23,13 +23,13 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from calctutor.commands.sympy_forms import has_kinks
 from calctutor.errors import CalcError, ComputationTimeout
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, to_input
 from calctutor.plotting.common import parse_number, single_variable, split_top_level, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series
+from calctutor.pointvalue import at_point
 from calctutor.timeouts import time_limit
 
 DEFAULT_STEPS = tuple(sympy.Rational(1, 10**k) for k in range(1, 13))
@@ -106,35 +106,33 @@ def run_quotient(text: str, at: str, steps: str | None = None, plot: bool = Fals
     one_sided = None
     left_q = None
     with time_limit(timeout, "the difference quotients"):
-        fa = function.subs(x, a)
-        if to_float(fa) is None:
-            raise CalcError(f"f({to_input(a)}) is not defined, so no difference quotient "
-                            "starts there", hint="try another point with --at, or "
-                            f"calctutor limit \"{text}\" --at {at_text} for the limit of f")
+        value = at_point(function, {x.name: a})
+        if not value.defined:
+            raise CalcError(f"f({to_input(a)}) is not defined ({value.reason}), so no "
+                            "difference quotient starts there", hint="try another point with "
+                            f"--at, or calctutor limit \"{text}\" --at {at_text} for the "
+                            "limit of f")
         derivative = sympy.diff(function, x)
-        exact = derivative.subs(x, a)
-        smooth = to_float(exact) is not None and not has_kinks(function)
-        slopes = None if smooth else _one_sided(function, x, a)
-        if slopes is not None and not _same(*slopes):
-            one_sided = slopes
-            exact = None
-            notes.append(f"f is not differentiable at {x.name} = {to_input(a)}: the slope from "
-                         f"the left is {_slope_text(slopes[0])}, from the right "
-                         f"{_slope_text(slopes[1])}")
-            if None not in slopes:
+        slope = at_point(function, {x.name: a}, wrt=x.name, order=1, derivative=derivative)
+        exact = slope.value
+        if (exact is None and slope.one_sided is not None and slope.kinks
+                and slope.continuous is not False):
+            # a corner or a jump (the table's kinks): both one-sided slopes, no derivative
+            one_sided = (slope.one_sided.left, slope.one_sided.right)
+            notes.append(slope.reason)
+            if None not in one_sided:
                 notes.append("the central quotient averages the two one-sided slopes, so "
                              "it can settle although there is no derivative")
-        elif slopes is not None and to_float(slopes[0]) is not None:
-            exact = slopes[0]  # a smooth point that looks like a corner (x*|x| at 0)
-        elif slopes is not None and slopes[0].is_infinite:
-            exact = None
-            notes.append(f"f has a vertical tangent at {x.name} = {to_input(a)}: the quotients "
-                         f"grow without bound (slope {to_input(slopes[0])} from both sides), "
-                         "so there is no (finite) derivative")
-        elif to_float(exact) is None:
-            exact = None
-            notes.append(f"f'({to_input(a)}) does not exist (or is not real): the quotients "
-                         "need not settle")
+        elif exact is None:
+            notes.append(slope.reason or f"f'({to_input(a)}) does not exist")
+            slopes = _one_sided(function, x, a)
+            if slopes is not None and not _same(*slopes):
+                one_sided = slopes
+                notes.append(f"the slope from the left is {_slope_text(slopes[0])}, from "
+                             f"the right {_slope_text(slopes[1])}")
+            elif slopes is not None and slopes[0] is not None and slopes[0].is_infinite:
+                notes.append(f"the quotients grow without bound (slope "
+                             f"{to_input(slopes[0])} from both sides)")
         if exact is not None:
             exact = sympy.nsimplify(exact) if exact.is_Float else exact
         rows = [_row(function, x, a, a_f, h, exact) for h in hs]

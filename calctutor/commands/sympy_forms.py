@@ -57,13 +57,15 @@ def piecewise(expr: sympy.Expr) -> sympy.Expr:
 
 
 def is_kinked(node) -> bool:
-    """Does the table say this function's derivative is undefined somewhere (a kink/jump)?"""
+    """Does the table give this function a kink (a corner or a jump: abs, relu, step …)?"""
     if not isinstance(node, sympy.Basic) or not node.args:
         return False
     row = row_for(node)
-    return row is not None and row.domain.startswith("derivative undefined")
+    return row is not None and bool(row.kinks)
 
 
 def has_kinks(expr: sympy.Expr) -> bool:
     """Does ``expr`` use a function with a corner or jump (per the primitives table)?"""
-    return any(is_kinked(node) for node in sympy.preorder_traversal(expr))
+    from calctutor.pointvalue import kinks_in
+
+    return bool(kinks_in(expr))
