@@ -20,7 +20,7 @@ PACKAGE = Path(calctutor.__file__).resolve().parent
 
 #: Highest first. A new top-level module or package must be placed here.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "shells": ("__main__", "entry", "cli", "repl", "tutor", "jupyter", "termio"),
+    "shells": ("__main__", "entry", "cli", "repl", "tutor", "jupyter", "api", "termio"),
     "render": ("render",),
     "commands": ("commands",),
     "engines": ("steps", "graph", "grading", "matrix", "lessons", "plotting", "progress",
