@@ -17,3 +17,4 @@ from calctutor.cli import cmd_stable  # noqa: F401
 from calctutor.cli import cmd_repl  # noqa: F401
 from calctutor.cli import cmd_lesson  # noqa: F401
 from calctutor.cli import cmd_progress  # noqa: F401
+from calctutor.cli import cmd_config  # noqa: F401
