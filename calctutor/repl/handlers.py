@@ -147,13 +147,13 @@ def _point_for(ctx: Context, text: str) -> str | None:
     point = ctx.state.point
     if not point or "=" not in point:
         return point
-    from calctutor.textsplit import looks_like_program
     from calctutor.parsing import parse, parse_program
+    from calctutor.textsplit import looks_like_program, split
 
     expr = parse_program(text).inlined() if looks_like_program(text) else parse(text)
     have = {s.name for s in expr.free_symbols}
-    pieces = [p for p in point.split(",") if p.split("=", 1)[0].strip() in have]
-    given = {p.split("=", 1)[0].strip() for p in pieces}
+    pieces = [p for p in split(point, ",") if p.partition("=")[0].strip() in have]
+    given = {p.partition("=")[0].strip() for p in pieces}
     return ",".join(pieces) if pieces and given >= have else None
 
 
@@ -300,8 +300,9 @@ def at(ctx: Context, arg: str):
     if "=" in text:
         parse_point(text, [])
     else:
-        count = len([p for p in text.split(",") if p.strip()])
-        parse_point(text, [f"_{i}" for i in range(count)])
+        from calctutor.textsplit import split
+
+        parse_point(text, [f"_{i}" for i in range(len(split(text, ",")))])
     ctx.state.point = text
     return say(f"derivatives will be evaluated at {text}", "ok")
 
@@ -516,7 +517,16 @@ def limit(ctx: Context, arg: str):
     if not at_:
         raise CalcError("at which point?", hint=":limit EXPR --at 1 (or set one with :at x=1)")
     if "=" in at_:
-        at_ = at_.split("=", 1)[1].split(",", 1)[0].strip()
+        from calctutor.points import parse_point
+        from calctutor.parsing import parse, to_input
+
+        point = parse_point(at_, [])
+        names = sorted(s.name for s in parse(text).free_symbols)
+        value = point.get(names[0]) if len(names) == 1 else next(iter(point.values()))
+        if value is None:
+            raise CalcError(f"the point {at_} gives no value for {names[0]}",
+                            hint=f":limit EXPR --at A (or set one with :at {names[0]}=1)")
+        at_ = to_input(value)
     result = run_limit(text, at=at_, steps=opts.get("h") or None)
     return _remember(ctx, show(result, view))
 
