@@ -26,7 +26,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "engines": ("steps", "graph", "grading", "matrix", "lessons", "plotting", "progress"),
     "table": ("rules", "numeric", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
-    "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit",
+    "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit", "interface",
                "__init__", "formatting", "numbers"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from calctutor import interface
 from calctutor.errors import CalcError
 
 #: Tasks an exercise can set, and what the learner types for each.
@@ -30,17 +31,10 @@ TASKS: dict[str, str] = {
     "equivalent": "an equivalent form of the expression",
 }
 
-#: Commands a worked example may run (``calctutor.commands.<name>.run_<name>``).
-EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integrate", "plot", "check")
-
-#: Options a worked example may pass to its command (as in the CLI, ``-`` becomes ``_``).
-EXAMPLE_OPTIONS = frozenset({
-    "wrt", "order", "at", "mode", "dir", "hessian", "eval", "lower", "upper",
-    "monte_carlo", "seed", "tangent", "range", "answer", "task", "steps", "derivative", "plot",
-})
-
-#: Option names whose command-line flag is spelled differently.
-CLI_FLAGS = {"lower": "--from", "upper": "--to", "monte_carlo": "--monte-carlo", "steps": "--h"}
+#: Commands a worked example may run, and their options: both from the commands'
+#: declarations (:mod:`calctutor.interface`). An example names an option by its flag
+#: (``-`` written ``_``: ``monte_carlo``) or by the run function's keyword (``lower``).
+EXAMPLE_COMMANDS = interface.EXAMPLE_COMMANDS
 
 CHECKPOINT_KINDS = ("chain", "graph")
 
@@ -74,8 +68,10 @@ class Example:
         options = dict(self.options)
         if self.command == "check" and "answer" in options:
             parts.append(_quote(str(options.pop("answer"))))
+        spec = interface.command(self.command)
         for key, value in options.items():
-            flag = CLI_FLAGS.get(key, "--" + key.replace("_", "-"))
+            flag = spec.option(key.replace("_", "-") if key not in {
+                o.keyword for o in spec.options} else key).flag
             if value is True:
                 parts.append(flag)
             elif isinstance(value, list):
@@ -83,6 +79,15 @@ class Example:
             else:
                 parts.append(f"{flag} {_quote(str(value))}")
         return " ".join(parts)
+
+
+def option_text(value: Any) -> str | bool:
+    """A lesson file's option value as the command line would give it (lists joined)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def _quote(text: str) -> str:
@@ -233,7 +238,7 @@ def _names(kinds: tuple) -> str:
 
 LESSON_FIELDS = {"slug", "title", "order", "section", "summary", "goals", "pages", "exercises"}
 PAGE_FIELDS = {"title", "text", "examples"}
-EXAMPLE_FIELDS = {"command", "expr", "caption"} | EXAMPLE_OPTIONS
+EXAMPLE_FIELDS = {"command", "expr", "caption"}
 EXERCISE_FIELDS = {
     "id", "task", "template", "skill", "params", "prompt", "wrt", "order", "variables", "at",
     "dir", "lower", "upper", "nonzero", "tolerance", "hints", "checkpoints", "forbid", "explain",
@@ -289,10 +294,14 @@ def _page(c: _Checker, raw: Any, where: str) -> Page:
 
 def _example(c: _Checker, raw: Any, where: str) -> Example:
     c.table(raw, where)
-    c.only(raw, where, EXAMPLE_FIELDS)
     command = c.get(raw, "command", where, str, required=True)
     if command not in EXAMPLE_COMMANDS:
         c.fail(f"{where}.command", f"unknown command {command!r} (known: {', '.join(EXAMPLE_COMMANDS)})")
+    spec = interface.command(command)
+    accepted = {name for o in spec.teaching_options for name in (o.keyword, o.name.replace("-", "_"))}
+    if command == "check":
+        accepted.add("answer")
+    c.only(raw, where, EXAMPLE_FIELDS | accepted)
     expr = c.get(raw, "expr", where, str, required=True)
     program = ";" in expr or "=" in expr
     if command == "grad" and not program:
@@ -305,10 +314,15 @@ def _example(c: _Checker, raw: Any, where: str) -> Example:
     if command == "check" and "answer" in raw:
         c.expression(str(raw["answer"]), f"{where}.answer")
     caption = c.get(raw, "caption", where, str, default="")
-    options = {k: v for k, v in raw.items() if k in EXAMPLE_OPTIONS}
+    options = {k: v for k, v in raw.items() if k in accepted}
     for key, value in options.items():
         if not isinstance(value, (str, int, float, bool, list)):
             c.fail(f"{where}.{key}", f"expected a string, number, boolean or list, got {_kind(value)}")
+        if key != "answer":
+            try:
+                spec.read({key: option_text(value)})
+            except CalcError as exc:
+                c.fail(f"{where}.{key}", exc.message)
     return Example(command, expr, options, caption)
 
 
