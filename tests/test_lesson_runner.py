@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run_cli
 from rich.console import Console
 
 from calctutor.lessons.loader import load_lesson
@@ -154,9 +155,7 @@ def test_piped_answers_run_a_whole_lesson_from_the_command_line(tmp_path):
 
 
 def test_an_unknown_lesson_is_a_clean_error_with_a_suggestion(tmp_path):
-    env = {**os.environ, "CALCTUTOR_HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "calctutor", "lesson", "chain-rul"],
-                         capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+    out = run_cli("lesson", "chain-rul", env={"CALCTUTOR_HOME": str(tmp_path)}, stdin="")
     assert out.returncode == 2
     assert "no lesson called 'chain-rul'" in out.stderr and "chain-rule" in out.stderr
     assert "Traceback" not in out.stderr
