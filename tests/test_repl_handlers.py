@@ -216,3 +216,15 @@ def test_a_point_with_a_comma_inside_a_value_is_one_value(ctx):
     assert isinstance(reply, Show), plain_text(reply)
     (reply,) = handle_line(ctx, ":limit x^2")
     assert isinstance(reply, Show) and "6" in plain_text(reply)
+
+
+@pytest.mark.parametrize("word", ["clear", "next", "hint", "idk", "skip", "Solution"])
+def test_a_command_word_is_an_error_never_a_product_of_letters(ctx, word):
+    (reply,) = handle_line(ctx, word)
+    assert reply.kind == "error" and "command word" in reply.text
+    assert ctx.state.ans is None  # nothing was differentiated
+
+
+def test_a_command_word_the_repl_has_runs_it(ctx):
+    (reply,) = handle_line(ctx, "help")
+    assert reply.kind != "error" and ":grad" in plain_text(reply)

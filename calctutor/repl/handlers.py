@@ -68,6 +68,16 @@ def on_command(ctx: Context, intent: forms.Command):
     return entry.handler(ctx, intent.arg)
 
 
+def on_word(ctx: Context, intent: forms.Word):
+    """A command word without its colon: the command when the REPL has it, else an error
+    (a lesson's words mean nothing here) — never an expression to differentiate."""
+    if ctx.registry.lookup(intent.word) is not None:
+        return on_command(ctx, forms.Command(intent.word, ""))
+    raise CalcError(f"'{intent.word}' is a command word, not an expression",
+                    hint="lesson words (hint, skip, next, solution) work inside :lesson NAME; "
+                         "type :help for the REPL's commands")
+
+
 def on_expression(ctx: Context, intent: forms.Expression):
     """A bare expression: its derivative with steps (brief or full, ``:mode``)."""
     names = sorted(s.name for s in ctx.state.inline(ctx.state.parse(intent.text)).free_symbols)
@@ -114,6 +124,7 @@ def on_malformed(ctx: Context, intent: forms.Malformed):
 
 INTENTS = {
     forms.Command: on_command,
+    forms.Word: on_word,
     forms.Expression: on_expression,
     forms.Derivative: on_derivative,
     forms.Prime: on_prime,
