@@ -18,7 +18,6 @@ this module only talks to the learner.
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from typing import Any, Callable
