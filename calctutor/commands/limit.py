@@ -26,8 +26,13 @@ from calctutor.commands.sympy_forms import elementary
 from calctutor.errors import CalcError, ComputationTimeout
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, to_input
-from calctutor.plotting.common import parse_number, single_variable, split_top_level, to_float
+from calctutor.points import constant as parse_number, single_variable, to_float
+from calctutor.textsplit import split as _split
 from calctutor.timeouts import time_limit
+
+
+def split_top_level(text: str) -> list[str]:
+    return _split(text, ",")
 
 DEFAULT_STEPS = tuple(sympy.Rational(1, 10**k) for k in range(1, 9))
 MAX_STEPS = 40
