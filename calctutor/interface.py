@@ -255,7 +255,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 
 #: Commands a lesson's worked example may run (the ones that show a result).
 EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integrate", "plot",
-                    "check")
+                    "check", "descend", "stable")
 
 
 def command(name: str) -> Command:

@@ -143,11 +143,16 @@ def test_several_functions_and_commas_inside_calls():
 
 def test_activations_preset():
     r = run_plot("activations")
-    assert r.preset == "activations" and len(r.figures) == 3
-    sig, tanh_, relu_ = r.derivatives
+    assert r.preset == "activations" and len(r.figures) == 9
+    sig, tanh_, relu_, leaky, elu_, gelu_, silu_, softsign_, hard = r.derivatives
     assert sig.subs(x, 0) == sympy.Rational(1, 4)
     assert tanh_.subs(x, 0) == 1
     assert relu_.subs(x, 2) == 1 and relu_.subs(x, -2) == 0
+    assert leaky.subs(x, 2) == 1 and leaky.subs(x, -2) == sympy.Rational(1, 10)
+    assert elu_.subs(x, -1) == sympy.exp(-1) and elu_.subs(x, 3) == 1
+    assert float(gelu_.subs(x, 0)) == 0.5 and float(silu_.subs(x, 0)) == 0.5
+    assert softsign_.subs(x, 1) == sympy.Rational(1, 4)
+    assert hard.subs(x, 0.5) == 1 and hard.subs(x, 2) == 0
 
 
 @pytest.mark.parametrize("text, kwargs, needle", [

@@ -530,6 +530,38 @@ def limit(ctx: Context, arg: str):
     return _remember(ctx, show(result, view))
 
 
+@command("descend", usage=_usage("descend"),
+         help="watch gradient descent, momentum or Newton's method use the gradient",
+         examples=(":descend x^2 + 3y^2 --from x=1,y=2 --rate 0.3",
+                   ":descend x^2 + 3y^2 --from x=1,y=2 --method newton",
+                   ":descend x^2 --from 1 --rate 1.1"))
+def descend(ctx: Context, arg: str):
+    from calctutor.commands.descend import run_descend
+    from calctutor.render import descend as view
+
+    text, opts = _options(arg, "descend")
+    text = ctx.state.expand(text)
+    start = opts.pop("start", None) or ctx.state.point
+    if not start:
+        raise CalcError("where does the descent start?",
+                        hint=":descend EXPR --from x=1,y=2 (or set a point with :at)")
+    result = run_descend(text, start, **opts)
+    return _remember(ctx, show(result, view))
+
+
+@command("stable", usage=_usage("stable"),
+         help="the naive and the stable float64 form against the exact value",
+         examples=(":stable logsumexp(1000, 1001, 1002)", ":stable softplus(x) --at x=-800"))
+def stable(ctx: Context, arg: str):
+    from calctutor.commands.stable import run_stable
+    from calctutor.render import stable as view
+
+    text, opts = _options(arg, "stable")
+    text = ctx.state.expand(text)
+    result = run_stable(text, **{**opts, "at": opts.get("at") or ctx.state.point})
+    return _remember(ctx, show(result, view))
+
+
 @command("integrate", aliases=("int",), usage=_usage("integrate"),
          help="a definite integral: exact, numeric and Monte Carlo",
          examples=(":integrate x^2 --from 0 --to 1", ":integrate e^(-x^2) --from -oo --to oo"))
