@@ -146,3 +146,26 @@ def test_plot_figure_rises_in_order():
     r = run_taylor("e^x", at="0", order=3, plot=True)
     labels = [s.label for s in r.figure.series]
     assert labels[0].startswith("f(x)") and labels[1:] == ["order 1", "order 2", "order 3"]
+
+
+@pytest.mark.parametrize("text, at, order", [
+    ("sin x", "pi", 3), ("cos x", "pi/2", 3), ("1/x", "1", 3), ("ln(2-x)", "1", 3),
+    ("sin x", "pi/4", 4), ("e^x", "1", 3), ("sqrt(x)", "4", 3), ("x^3", "-2", 3),
+])
+def test_polynomial_keeps_the_groups_and_equals_the_series(text, at, order):
+    # sin x at pi printed "-x - pi + (x - pi)^3/6": the minus of -(x - pi) was lost
+    r = run_taylor(text, at=at, order=order)
+    a = parse(at)
+    series = sympy.series(r.function, x, a, order + 1).removeO()
+    assert sympy.simplify(sympy.expand(parse(r.polynomial_text) - series)) == 0
+    assert sympy.simplify(sympy.expand(r.polynomial - series)) == 0
+    for t in r.terms:
+        assert sympy.simplify(parse(t.text) - t.coefficient * t.base) == 0
+
+
+def test_sin_at_pi_text():
+    r = run_taylor("sin x", at="pi", order=3)
+    assert r.polynomial_text == "-(x - pi) + (x - pi)^3/6"
+    assert run_taylor("1/x", at="1", order=3).polynomial_text == \
+        "1 - (x - 1) + (x - 1)^2 - (x - 1)^3"
+    assert view.to_latex(r) == r"-(x - \pi) + \frac{\left(x - \pi\right)^{3}}{6}"

@@ -46,9 +46,14 @@ class TaylorTerm:
     base: sympy.Expr  # (x − a)^k, or the product of (xᵢ − aᵢ)^αᵢ
 
     @property
+    def form(self) -> sympy.Expr:
+        """coefficient · base as built (unevaluated), so (x − a)^k stays one group."""
+        return term_form(self.coefficient, self.base)
+
+    @property
     def text(self) -> str:
         """The term as coefficient · (x − a)^k in our syntax, powers of (x − a) kept."""
-        return term_text(self.coefficient, self.base)
+        return to_input(self.form, as_built=True)
 
 
 @dataclass(frozen=True)
@@ -94,39 +99,34 @@ class TaylorResult:
         return sympy.expand(self.polynomial)
 
     @property
+    def polynomial_form(self) -> sympy.Expr:
+        """The polynomial as one unevaluated sum of terms, in rising order: its value is
+        :attr:`polynomial`, its shape keeps each (x − a)^k whole."""
+        return polynomial_form(self.terms)
+
+    @property
     def polynomial_text(self) -> str:
         """The polynomial in rising order, in powers of (x − a): it parses back to it."""
-        return polynomial_text(self.terms)
+        return to_input(self.polynomial_form, as_built=True)
 
 
-def term_text(coefficient: sympy.Expr, base: sympy.Expr) -> str:
+def term_form(coefficient: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
+    """coefficient · base, unevaluated: SymPy would distribute −1 over (x − π)."""
     if base == 1:
-        return to_input(coefficient)
+        return coefficient
     if coefficient == 1:
-        return to_input(base)
-    if coefficient == -1:
-        return to_input(-base) if base.is_Symbol else "-" + _paren(base)
-    return to_input(sympy.Mul(coefficient, base, evaluate=False))
+        return base
+    return sympy.Mul(*sympy.Mul.make_args(coefficient), base, evaluate=False)
 
 
-def _paren(expr: sympy.Expr) -> str:
-    text = to_input(expr)
-    return text if (expr.is_Symbol or expr.is_Pow) else f"({text})"
-
-
-def polynomial_text(terms) -> str:
-    pieces = []
-    for t in terms:
-        if t.coefficient == 0:
-            continue
-        negative = t.coefficient.could_extract_minus_sign()
-        body = term_text(-t.coefficient if negative else t.coefficient, t.base)
-        if not pieces:
-            pieces.append(f"-{body}" if negative and not body.startswith("(") else
-                          (f"-({body})" if negative else body))
-        else:
-            pieces.append(f"{'-' if negative else '+'} {body}")
-    return " ".join(pieces) or "0"
+def polynomial_form(terms) -> sympy.Expr:
+    """Σ coefficient · (x − a)^k as one unevaluated sum (zero terms left out)."""
+    forms = [term_form(t.coefficient, t.base) for t in terms if t.coefficient != 0]
+    if not forms:
+        return sympy.Integer(0)
+    if len(forms) == 1:
+        return forms[0]
+    return sympy.Add(*forms, evaluate=False)
 
 
 def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: str | None = None,

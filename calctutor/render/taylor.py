@@ -91,9 +91,9 @@ def to_json(result: TaylorResult) -> dict:
 
 
 def to_latex(result: TaylorResult) -> str:
-    import sympy
+    from calctutor.parsing.printer import to_latex as latex
 
-    return sympy.latex(result.polynomial)
+    return latex(result.polynomial_form, as_built=True)
 
 
 def _title(result: TaylorResult) -> str:

@@ -1,0 +1,110 @@
+"""The one printer: the teacher's conventions, and parse(to_input(e)) == e for each."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy
+from typer.testing import CliRunner
+
+from calctutor.cli import app
+from calctutor.mathfuncs import logsumexp, relu, sigmoid, softplus
+from calctutor.parsing import parse, to_input
+from calctutor.parsing.printer import to_latex
+from calctutor.primitives import PRIMITIVES
+from conftest import R
+
+x, y, s, o, j = (R(n) for n in ("x", "y", "s", "o", "j"))
+
+
+@pytest.mark.parametrize("expr, text", [
+    (3 * o * (4 * j * o + o - 4), "3*o*(4*j*o + o - 4)"),  # not 3*(o*(...))
+    (2 * s * (1 - s), "2*s*(1 - s)"),  # not 2*((1 - s)*s)
+    (sympy.Mul(2, x + 1, sympy.sin(x)), "2*sin(x)*(x + 1)"),
+    (x ** -2, "1/x^2"),  # not x^(-2)
+    (x ** sympy.Rational(-3, 2), "1/x^(3/2)"),
+    (sympy.log(x) ** -2, "1/ln(x)^2"),
+    (y / x ** 2, "y/x^2"),
+    (1 / (3 * x * (x + 1)), "1/(3*x*(x + 1))"),  # not 1/3*(1/(x*(x + 1)))
+    (-x * (x + 1), "-x*(x + 1)"),
+    (sympy.Mul(-1, x, evaluate=False), "-x"),  # not -1*x
+    (sympy.Mul(1, x, evaluate=False), "x"),  # not 1*x
+    (sympy.Add(sympy.Mul(0, x ** 2, evaluate=False), x, evaluate=False), "x"),  # not 0*x^2
+    (sympy.Mul(0, x ** 2, evaluate=False), "0"),
+    (sympy.Mul(-1, x - sympy.pi, evaluate=False), "-(x - pi)"),
+    (sympy.Mul(sympy.Rational(-1, 2), x - 1, evaluate=False), "-(x - 1)/2"),
+    (sympy.Mul(sympy.Rational(2, 3), x - 1, evaluate=False), "2*(x - 1)/3"),
+    (sympy.log(x), "ln(x)"),
+])
+def test_teacher_conventions(expr, text):
+    assert to_input(expr) == text
+    assert sympy.simplify(parse(text) - expr) == 0
+
+
+@pytest.mark.parametrize("expr", [
+    3 * o * (4 * j * o + o - 4), 2 * s * (1 - s), sympy.Mul(2, x + 1, sympy.sin(x)), x ** -2,
+    1 / (3 * x * (x + 1)), -x * (x + 1), 1 / (2 * (x + y)), x / (2 * (x + 1) * (x + 2)),
+    sympy.Mul(2, x + 1, x + 2), sympy.Mul(2, x + 1, 1 / x), -sympy.Mul(2, x + 1, x + 2),
+    sympy.Mul(-1, x + 1, x + 2), sympy.Mul(-1, x + 1, 1 / x), (-x - 1) / (2 * y),
+    sympy.Rational(3, 2) * (x + 1) * (x + 2) / (x + 3), x ** sympy.Rational(-1, 2) * y,
+])
+def test_numbers_and_signs_before_sums_keep_the_tree(expr):
+    # the parser multiplies two factors at a time and SymPy distributes a number (or the
+    # unary minus) over a sum multiplied alone: the printer must never write "2*(x + 1)*y"
+    text = to_input(expr)
+    assert parse(text) == expr, f"{expr!r} printed as {text!r}, read back as {parse(text)!r}"
+
+
+def _table_calls():
+    t = sympy.Symbol("t", real=True)
+    for row in PRIMITIVES:
+        if row.sugar or row.kind != "function":
+            continue
+        from calctutor.parsing.builder import resolve
+
+        fn = resolve(row.sympy)
+        args = (t, x) if row.arity in (-1, 2) else (t,)
+        try:
+            call = fn(*args)
+        except TypeError:
+            call = fn(t)
+        yield row.name, call
+
+
+@pytest.mark.parametrize("name, call", list(_table_calls()), ids=lambda v: str(v))
+@pytest.mark.parametrize("power", [1, 2, 3])
+def test_latex_of_every_table_function_to_powers(name, call, power):
+    expr = call ** power
+    text = to_latex(expr)
+    assert text and "Traceback" not in text
+    assert sympy.latex(expr)  # SymPy's own printer takes our functions' powers too
+
+
+@pytest.mark.parametrize("fn, head", [(sigmoid, r"\sigma^{2}"), (relu, r"\operatorname{relu}^{2}"),
+                                      (softplus, r"\operatorname{softplus}^{2}")])
+def test_latex_power_of_our_functions(fn, head):
+    assert to_latex(fn(x) ** 2).startswith(head)
+    assert to_latex(logsumexp(x, y) ** 3).startswith(r"\operatorname{logsumexp}^{3}")
+
+
+def test_latex_writes_ln():
+    assert to_latex(sympy.log(x)) == r"\ln{\left(x \right)}"
+
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("args", [
+    ["parse", "sigmoid(x)^2", "--json"],
+    ["diff", "--latex", "relu(x)^3"],
+    ["diff", "--json", "sigmoid(x)", "--order", "3"],
+    ["diff", "--json", "softplus(x)^2"],
+    ["diff", "--json", "logsumexp(x, y)^2", "--wrt", "x"],
+])
+def test_latex_of_powers_through_the_cli(args):
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    if "--json" in args:
+        doc = json.loads(out.stdout)
+        assert doc["latex"]
