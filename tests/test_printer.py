@@ -108,3 +108,32 @@ def test_latex_of_powers_through_the_cli(args):
     if "--json" in args:
         doc = json.loads(out.stdout)
         assert doc["latex"]
+
+
+def test_two_d_form_writes_ln_e_and_step():
+    from calctutor.render.mathtext import pretty
+
+    art = pretty(parse("ln(x) + e^x*step(x)"), unicode=False)
+    assert "ln(x)" in art and "log" not in art and "step(x)" in art
+    assert pretty(parse("e"), unicode=False) == "e"
+    assert "ln" in pretty(parse("x ln(x)"))
+
+
+def test_two_d_products_need_no_units_package():
+    # SymPy's own product layout imports sympy.physics.units on first use (~0.3 s of a
+    # one-shot command); ours must not
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom calctutor.parsing import parse\n"
+            "from calctutor.render.mathtext import pretty\n"
+            "pretty(parse('3x^2 sin(x)/(x+1)')); pretty(parse('-2 x y'), unicode=False)\n"
+            "print('sympy.physics.units' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_latex_paths_write_ln():
+    out = runner.invoke(app, ["parse", "ln(x)", "--json"])
+    assert "\\ln" in json.loads(out.stdout)["latex"]

@@ -37,7 +37,9 @@ class ParseResult:
 
     @property
     def latex(self) -> str:
-        return sympy.latex(self.expression)
+        from calctutor.parsing.printer import to_latex
+
+        return to_latex(self.expression)
 
 
 def looks_like_program(text: str) -> bool:
