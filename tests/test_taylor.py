@@ -169,3 +169,29 @@ def test_sin_at_pi_text():
     assert run_taylor("1/x", at="1", order=3).polynomial_text == \
         "1 - (x - 1) + (x - 1)^2 - (x - 1)^3"
     assert view.to_latex(r) == r"-(x - \pi) + \frac{\left(x - \pi\right)^{3}}{6}"
+
+
+@pytest.mark.parametrize("text, order", [("tan x", 20), ("sigmoid(x)", 12), ("tanh(x)", 15),
+                                         ("e^x sin x", 12), ("1/(1 + x^2)", 16)])
+def test_high_orders_are_exact_and_match_the_series(text, order):
+    # tan x --order 20 and sigmoid(x) --order 12 ran past the 10 s time limit: every
+    # derivative was written out in full before its value at 0 was taken
+    r = run_taylor(text, order=order)
+    f = r.function
+    series = sympy.series(f.rewrite(sympy.exp) if text.startswith("sigmoid") else f, x, 0,
+                          order + 1).removeO()
+    assert sympy.expand(r.polynomial - series) == 0
+    assert [t.derivative_value for t in r.terms] == [
+        sympy.factorial(k) * series.coeff(x, k) for k in range(order + 1)]
+
+
+def test_relu_term_keeps_its_group_and_kinks_still_refuse():
+    assert run_taylor("relu(x)", at="1", order=2).polynomial_text == "1 + (x - 1)"
+    with pytest.raises(CalcError):
+        run_taylor("sqrt(x)", at="0", order=2)
+
+
+def test_multivariable_terms_are_plain_products():
+    r = run_taylor("x^2 y", at="x=1,y=2", order=2)
+    assert "2*(x - 1)*(y - 2)" in r.polynomial_text
+    assert sympy.expand(parse(r.polynomial_text) - r.polynomial) == 0

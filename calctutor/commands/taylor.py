@@ -38,7 +38,7 @@ class TaylorTerm:
     k: int  # total order |α|
     index: tuple[int, ...]
     label: str  # f''(a), f_xy(a)
-    derivative: sympy.Expr  # the derivative as a function of the variables
+    derivative: sympy.Expr | None  # the derivative as a function (None: too big to show)
     derivative_value: sympy.Expr  # its exact value at the point
     factorial: int  # α! (k! for one variable)
     coefficient: sympy.Expr
@@ -116,7 +116,8 @@ def term_form(coefficient: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
         return coefficient
     if coefficient == 1:
         return base
-    return sympy.Mul(*sympy.Mul.make_args(coefficient), base, evaluate=False)
+    return sympy.Mul(*sympy.Mul.make_args(coefficient), *sympy.Mul.make_args(base),
+                     evaluate=False)
 
 
 def polynomial_form(terms) -> sympy.Expr:
@@ -172,7 +173,8 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
         bound_note = (f"bound (Lagrange) = max|f^({order + 1})| on [a, x] * |x - a|^{order + 1}"
                       f"/{order + 1}!, the max taken over {BOUND_SAMPLES} evenly spaced "
                       "samples of [a, x], endpoints included; n/a where f^"
-                      f"({order + 1}) is unbounded or undefined there")
+                      f"({order + 1}) is unbounded or undefined there, or too large to "
+                      "write out")
     elif table:
         bound_note = "no remainder bound for several variables"
     gradient = hessian = None
@@ -197,6 +199,51 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
 # ── one variable ─────────────────────────────────────────────────────────────────────
 
 def _terms_one(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int):
+    """The terms, and f^(n+1) for the remainder bound (None when not computed).
+
+    Coefficients come from truncated series arithmetic (fast and exact: the 20th
+    coefficient of tan x without building its 20th derivative). Where the function is not
+    smooth at a, the derivatives are taken one by one instead, which says which one does
+    not exist there. The derivative functions shown in the table are computed only while
+    they stay small (tan's 20th derivative would take seconds and fill the screen).
+    """
+    from calctutor.commands.taylor_series import NotSmooth, taylor_coefficients
+
+    try:
+        coefficients = taylor_coefficients(f, x, a, order)
+    except NotSmooth:
+        return _terms_by_derivatives(f, x, a, order)
+    shown = _derivatives_shown(f, x, order + 1)
+    terms = []
+    for k, c in enumerate(coefficients):
+        coefficient = _tidy_number(c)
+        factorial = math.factorial(k)
+        value = _tidy_number(coefficient * factorial)
+        base = (x - a) ** k
+        derivative = shown[k] if k < len(shown) else None
+        terms.append(TaylorTerm(k, (k,), _prime_label(k, to_input(a)), derivative, value,
+                                factorial, coefficient, coefficient * base, base))
+    top = shown[order + 1] if len(shown) > order + 1 else None
+    return terms, top
+
+
+#: The derivative functions f^(k)(x) are shown while they stay this small (operations).
+SHOWN_DERIVATIVE_OPS = 40
+SHOWN_DERIVATIVE_ORDER = 8
+
+
+def _derivatives_shown(f: sympy.Expr, x: sympy.Symbol, up_to: int) -> list[sympy.Expr]:
+    """f, f', f'', … while each stays small (at most ``up_to``)."""
+    out = [f]
+    while len(out) <= min(up_to, SHOWN_DERIVATIVE_ORDER):
+        nxt = sympy.diff(out[-1], x)
+        if sympy.count_ops(nxt) > SHOWN_DERIVATIVE_OPS:
+            break
+        out.append(nxt)
+    return out
+
+
+def _terms_by_derivatives(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int):
     terms = []
     derivative = f
     for k in range(order + 1):
@@ -271,6 +318,15 @@ def _tidy(value: sympy.Expr) -> sympy.Expr:
         return value
     simpler = sympy.simplify(value)
     return simpler if sympy.count_ops(simpler) <= sympy.count_ops(value) else value
+
+
+def _tidy_number(value: sympy.Expr) -> sympy.Expr:
+    """A series coefficient, with common factors taken out (e*cos(1) + e*sin(1) as
+    e*(sin(1) + cos(1))); no general simplification, which can take seconds here."""
+    if value.is_Rational or value.is_Atom:
+        return value
+    tidier = sympy.factor_terms(value)
+    return tidier if sympy.count_ops(tidier) <= sympy.count_ops(value) else value
 
 
 def _eval_points(text: str | None, names: list[str], center: dict) -> list[dict]:

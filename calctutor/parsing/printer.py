@@ -28,7 +28,7 @@ _RENAMES = {
 class InputSyntaxPrinter(StrPrinter):
     """StrPrinter with calctutor's spellings."""
 
-    _default_settings = {**StrPrinter._default_settings, "order": None}
+    _default_settings = {**StrPrinter._default_settings, "order": None, "as_built": False}
 
     def _print_Exp1(self, expr):
         return "e"
@@ -157,7 +157,7 @@ class InputSyntaxPrinter(StrPrinter):
             else:
                 top.append(f)
         several = len(factors) > 1
-        if counted and several and top and top[0].is_Add:
+        if counted and several and top and top[0].is_Add and not self._settings["as_built"]:
             plain = next((i for i, f in enumerate(top) if not f.is_Add), None)
             if plain is not None:
                 top.insert(0, top.pop(plain))
@@ -221,6 +221,9 @@ def _integer(n: int) -> str:
 
 
 _PRINTER = InputSyntaxPrinter()
+#: For unevaluated forms that only need to read back to the same value (a Taylor
+#: polynomial): products of sums are written plainly, 2*(x - 1)*(y - 2).
+_AS_BUILT = InputSyntaxPrinter({"as_built": True})
 
 
 def to_input(expr: sympy.Expr, *, as_built: bool = False) -> str:
@@ -229,9 +232,17 @@ def to_input(expr: sympy.Expr, *, as_built: bool = False) -> str:
     ``as_built`` keeps the order of the terms of an unevaluated sum as it was built (a
     Taylor polynomial in rising powers of (x - a)); the default sorts as SymPy does.
     """
-    if as_built and expr.is_Add:
-        return _join_terms([_PRINTER.doprint(t) for t in expr.args if not _is_zero_term(t)])
+    if as_built:
+        if expr.is_Add:
+            return _join_terms([_term_text(_AS_BUILT.doprint(t), t) for t in expr.args
+                                if not _is_zero_term(t)])
+        return _AS_BUILT.doprint(expr).replace("**", "^")
     return _PRINTER.doprint(expr).replace("**", "^")
+
+
+def _term_text(text: str, term: sympy.Expr) -> str:
+    """A term of a built sum that is itself a sum keeps its parentheses: 1 + (x - 1)."""
+    return f"({text})" if term.is_Add else text
 
 
 def _join_terms(texts: list[str]) -> str:
@@ -261,5 +272,7 @@ def to_latex(expr: sympy.Expr, *, as_built: bool = False) -> str:
 
         printer = _LATEX_PRINTERS["latex"] = LatexPrinter({"ln_notation": True})
     if as_built and expr.is_Add:
-        return _join_terms([printer.doprint(t) for t in expr.args if not _is_zero_term(t)])
+        return _join_terms([_term_text(printer.doprint(t), t).replace("(", r"\left(", 1)
+                            .replace(")", r"\right)", 1) if t.is_Add else printer.doprint(t)
+                            for t in expr.args if not _is_zero_term(t)])
     return printer.doprint(expr)

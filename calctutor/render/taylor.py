@@ -59,7 +59,7 @@ def to_json(result: TaylorResult) -> dict:
                 "k": t.k,
                 "index": list(t.index),
                 "label": t.label,
-                "derivative": to_input(t.derivative),
+                "derivative": None if t.derivative is None else to_input(t.derivative),
                 "derivative_value": to_float(t.derivative_value),
                 "derivative_exact": to_input(t.derivative_value),
                 "factorial": t.factorial,
@@ -109,10 +109,16 @@ def _term_rows(result: TaylorResult) -> tuple[list[str], list[list[str]]]:
         headers = ["k", "f^(k)(x)", "f^(k)(a)", "k!", "coefficient", "term"]
     rows = []
     for t in result.terms:
-        rows.append([str(t.k), _short(to_input(t.derivative)) if not result.multivariable
+        rows.append([str(t.k), _derivative_cell(t) if not result.multivariable
                      else t.label.replace("(a)", ""), exact_and_float(t.derivative_value),
                      str(t.factorial), exact_and_float(t.coefficient), t.text])
     return headers, rows
+
+
+def _derivative_cell(t) -> str:
+    if t.derivative is None:  # the value comes from the series; the function is too big
+        return "(too long to show)"
+    return _short(to_input(t.derivative))
 
 
 def _short(text: str, limit: int = 40) -> str:
