@@ -137,3 +137,18 @@ def test_two_d_products_need_no_units_package():
 def test_latex_paths_write_ln():
     out = runner.invoke(app, ["parse", "ln(x)", "--json"])
     assert "\\ln" in json.loads(out.stdout)["latex"]
+
+
+@pytest.mark.parametrize("value, digits, text", [
+    (None, 6, "n/a"), (float("nan"), 6, "undefined"), (float("inf"), 6, "oo"),
+    (float("-inf"), 6, "-oo"), (24.0, 6, "24"), (-0.0, 6, "0"), (2 / 3, 6, "0.666667"),
+    (1.5e-8, 6, "1.5e-8"), (0.1049787068367864, 10, "0.1049787068"), (3, 6, "3"),
+])
+def test_one_number_formatter(value, digits, text):
+    from calctutor.numfmt import format_number
+    from calctutor.render.graph import num
+    from calctutor.render.plot import fmt
+
+    assert format_number(value, digits) == text
+    # the renderers' helpers are the same formatter (they disagreed on None, NaN, inf)
+    assert fmt(value, digits) == num(value, digits) == text

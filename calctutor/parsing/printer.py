@@ -89,8 +89,7 @@ class InputSyntaxPrinter(StrPrinter):
     def _print_Pow(self, expr, rational=False):
         # x^(-2) reads as 1/x^2, x^(-1/2) as 1/sqrt(x): a negative exponent is a fraction
         base, exponent = expr.args
-        if (exponent.is_Rational and exponent.is_negative and not rational
-                and expr.is_commutative):
+        if _negative_exponent(exponent) and not rational and expr.is_commutative:
             return "1/" + self.parenthesize(_positive_power(base, -exponent),
                                             PRECEDENCE["Mul"], strict=False)
         return super()._print_Pow(expr, rational).replace("**", "^")
@@ -152,7 +151,7 @@ class InputSyntaxPrinter(StrPrinter):
     def _product(self, p: int, q: int, factors: list, counted: bool) -> str:
         top, bottom = [], []
         for f in factors:
-            if f.is_Pow and f.exp.is_Rational and f.exp.is_negative:
+            if f.is_Pow and _negative_exponent(f.exp):
                 bottom.append(_positive_power(f.base, -f.exp))
             else:
                 top.append(f)
@@ -189,6 +188,13 @@ class InputSyntaxPrinter(StrPrinter):
                 text += "/(" + "*".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=False)
                                         for f in denominator) + ")"
         return text
+
+
+def _negative_exponent(exponent: sympy.Expr) -> bool:
+    """-2, -1/2, -x, -2*x, -x - 1: written as a fraction 1/x^2, 1/x^x, 1/x^(x + 1)."""
+    if exponent.is_Number:
+        return bool(exponent.is_Rational and exponent.is_negative)
+    return exponent.could_extract_minus_sign()
 
 
 def _positive_power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
