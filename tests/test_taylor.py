@@ -195,3 +195,19 @@ def test_multivariable_terms_are_plain_products():
     r = run_taylor("x^2 y", at="x=1,y=2", order=2)
     assert "2*(x - 1)*(y - 2)" in r.polynomial_text
     assert sympy.expand(parse(r.polynomial_text) - r.polynomial) == 0
+
+
+def test_sigmoid_coefficients_stay_in_sigmoid_values():
+    # sinh(sigmoid(2x)) at 1 printed exact coefficients of 5000+ characters (sigmoid in
+    # exponentials), which cannot be pasted back
+    r = run_taylor("sinh(sigmoid(2x))", at="1", order=4)
+    text = r.polynomial_text
+    assert len(text) < 2000 and "sigmoid(2)" in text and "exp(" not in text
+    series = sympy.series(sympy.sinh(1 / (1 + sympy.exp(-2 * x))), x, 1, 5).removeO()
+    probe = {x: sympy.Rational(6, 5)}
+    assert abs(sympy.N((parse(text) - series).subs(probe), 30)) < 1e-20
+
+
+def test_too_long_polynomial_is_refused_in_words():
+    with pytest.raises(CalcError, match="too long"):
+        run_taylor("tan(x)", at="1", order=20)

@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from calctutor.errors import CalcError
-from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
+from calctutor.limits import DEFAULT_TIMEOUT_SECONDS, MAX_INPUT_LENGTH
 from calctutor.parsing import parse, to_input
 from calctutor.plotting.common import parse_range, split_top_level, to_float
 from calctutor.plotting.evaluate import evaluate
@@ -165,6 +165,10 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
         else:
             terms, top = _terms_many(function, symbols, point, order), None
         polynomial = sympy.Add(*[t.term for t in terms])
+        if len(to_input(polynomial_form(terms), as_built=True)) > MAX_INPUT_LENGTH:
+            raise CalcError(f"the exact Taylor polynomial of order {order} is too long to "
+                            f"write out (more than {MAX_INPUT_LENGTH} characters)",
+                            hint="ask for a lower order with --order")
         rows_at = _eval_points(eval_points, names, point)
         notes: list[str] = []
         table = tuple(_row(function, symbols, point, terms, order, top, p) for p in rows_at)

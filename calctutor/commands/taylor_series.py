@@ -150,6 +150,18 @@ class _Series:
             c.append(_num(ck if hyperbolic else -ck))
         return s, c
 
+    def sigmoid(self, u):
+        """σ′ = σ(1 − σ): the coefficients stay polynomials in σ(u_0), which is how a
+        teacher writes them (rewriting σ in exponentials swells them)."""
+        from calctutor.mathfuncs import sigmoid
+
+        s = [sigmoid(u[0])]
+        for k in range(1, self.n + 1):
+            g = [s[m] - sum((s[i] * s[m - i] for i in range(m + 1)), S.Zero)
+                 for m in range(k)]
+            s.append(_num(self._scaled_sum(u, g, k)))
+        return s
+
     def integral(self, value: sympy.Expr, u, g):
         """The series of F(u) from F(u_0) and the series g of F′(u)."""
         out = [value]
@@ -196,7 +208,7 @@ class _Series:
         return self._function(e)
 
     def _function(self, e: sympy.Expr) -> list[sympy.Expr]:
-        from calctutor.mathfuncs import CUSTOM_FUNCTIONS, relu
+        from calctutor.mathfuncs import CUSTOM_FUNCTIONS, relu, sigmoid, softplus
 
         args = e.args
         if isinstance(e, sympy.exp):
@@ -241,6 +253,11 @@ class _Series:
                    for i in range(len(values))):
                 raise NotSmooth("a tie between the arguments")
             return series[best]
+        if isinstance(e, sigmoid):
+            return self.sigmoid(self.of(args[0]))
+        if isinstance(e, softplus):  # softplus′ = σ
+            u = self.of(args[0])
+            return self.integral(softplus(u[0]), u, self.sigmoid(u))
         if type(e) in CUSTOM_FUNCTIONS.values():
             return self.of(e.rewrite(sympy.exp))
         if isinstance(e, sympy.Function) and len(args) == 1:
