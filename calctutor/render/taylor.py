@@ -53,7 +53,7 @@ def to_json(result: TaylorResult) -> dict:
         "point": _point_json(result, result.point),
         "order": result.order,
         "polynomial": result.polynomial_text,
-        "expanded": to_input(result.expanded),
+        "expanded": _expanded_text(result),
         "terms": [
             {
                 "k": t.k,
@@ -155,10 +155,20 @@ def _multi_lines(result: TaylorResult) -> list[str]:
     ]
 
 
+def _expanded_text(result: TaylorResult) -> str | None:
+    """The polynomial multiplied out, or None when that is too long to paste back (the
+    powers of (x - a) multiplied out with constants such as sinh(sigmoid(2)))."""
+    from calctutor.limits import MAX_INPUT_LENGTH
+
+    text = to_input(result.expanded)
+    return text if len(text) <= MAX_INPUT_LENGTH else None
+
+
 def _show_expanded(result: TaylorResult) -> bool:
     """The expanded form, only when the centre is not 0 (else it is the same polynomial)."""
-    return any(v != 0 for v in result.point.values()) and (
-        result.polynomial_text != to_input(result.expanded))
+    text = _expanded_text(result)
+    return any(v != 0 for v in result.point.values()) and text is not None and (
+        result.polynomial_text != text)
 
 
 def to_plain(result: TaylorResult) -> str:
@@ -169,7 +179,7 @@ def to_plain(result: TaylorResult) -> str:
     lines += ["terms:"] + plain_table(headers, rows) + [""]
     lines.append(f"P{result.order}(x) = {result.polynomial_text}")
     if _show_expanded(result):
-        lines.append(f"      = {to_input(result.expanded)}   (expanded)")
+        lines.append(f"      = {_expanded_text(result)}   (expanded)")
     if result.table:
         headers, rows = _table_rows(result)
         lines += ["", "error table (error = f(x) - P(x)):"] + plain_table(headers, rows)
@@ -202,7 +212,7 @@ def to_rich(result: TaylorResult):
                          (result.polynomial_text, RESULT_STYLE))
     parts.append(poly)
     if _show_expanded(result):
-        parts.append(Text.assemble("      = ", (to_input(result.expanded), EXPR_STYLE),
+        parts.append(Text.assemble("      = ", (_expanded_text(result), EXPR_STYLE),
                                    ("   (expanded)", NOTE_STYLE)))
     if result.table:
         headers, rows = _table_rows(result)
