@@ -152,3 +152,17 @@ def test_one_number_formatter(value, digits, text):
     assert format_number(value, digits) == text
     # the renderers' helpers are the same formatter (they disagreed on None, NaN, inf)
     assert fmt(value, digits) == num(value, digits) == text
+
+
+def test_one_teacher_form_for_diff_and_check():
+    # the grader's fallback tidy-up was a second simplifier that applied identities a
+    # teacher would not (4 sin(2x+3) cos(2x+3) shown as 2 sin(4x+6)) and differed from
+    # the form diff shows
+    from calctutor.grading.expected import tidy
+    from calctutor.steps.simplify import teacher_form
+
+    for text in ("sin(2x + 3)^2", "sin(x)/cos(x)", "sigmoid(x)^2", "x^2 e^x"):
+        d = sympy.diff(parse(text), x)
+        assert tidy(d) == teacher_form(d)[0]
+        assert sympy.simplify(tidy(d) - d) == 0
+    assert not tidy(sympy.diff(parse("sin(2x + 3)^2"), x)).has(sympy.sin(4 * x + 6))
