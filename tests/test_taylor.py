@@ -215,3 +215,9 @@ def test_sigmoid_coefficients_stay_in_sigmoid_values():
 def test_too_long_polynomial_is_refused_in_words():
     with pytest.raises(CalcError, match="too long"):
         run_taylor("tan(x)", at="1", order=20)
+
+
+def test_multivariable_deltas_are_printed_not_glued():
+    # "with d = (x - -1, ...)" was glued by hand from the point's text
+    text = view.to_plain(run_taylor("x^2 y", at="x=-1,y=2", order=2))
+    assert "d = (x + 1, y - 2)" in text and "- -" not in text

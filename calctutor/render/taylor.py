@@ -146,7 +146,10 @@ def _multi_lines(result: TaylorResult) -> list[str]:
     value = result.terms[0].derivative_value
     grad = ", ".join(to_input(g) for g in result.gradient)
     hess = "; ".join(", ".join(to_input(h) for h in row) for row in result.hessian)
-    deltas = ", ".join(f"{n} - {to_input(result.point[n])}" for n in names)
+    from calctutor.parsing.builder import symbol
+
+    # each d_i = x_i - a_i through the printer: x + 1, not "x - -1", at a = -1
+    deltas = ", ".join(to_input(symbol(n) - result.point[n]) for n in names)
     return [
         f"value     f(a) = {to_input(value)}",
         f"gradient  grad f(a) = ({grad})",
