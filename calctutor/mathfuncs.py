@@ -383,8 +383,8 @@ class gelu(Function):  # noqa: N801 - the name is the user-facing function name
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
 
-    def _latex(self, printer):
-        return r"\operatorname{gelu}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _power_latex(r"\operatorname{gelu}", printer._print(self.args[0]), exp)
 
     @staticmethod
     def numpy(x):

@@ -208,7 +208,8 @@ class _Series:
         return self._function(e)
 
     def _function(self, e: sympy.Expr) -> list[sympy.Expr]:
-        from calctutor.mathfuncs import CUSTOM_FUNCTIONS, relu, sigmoid, softplus
+        from calctutor import mathfuncs
+        from calctutor.mathfuncs import relu, sigmoid, softplus
 
         args = e.args
         if isinstance(e, sympy.exp):
@@ -258,8 +259,17 @@ class _Series:
         if isinstance(e, softplus):  # softplus′ = σ
             u = self.of(args[0])
             return self.integral(softplus(u[0]), u, self.sigmoid(u))
-        if type(e) in CUSTOM_FUNCTIONS.values():
-            return self.of(e.rewrite(sympy.exp))
+        if type(e).__name__ == "cbrt":  # the real cube root: odd, so −(−u)^(1/3) below 0
+            u = self.of(args[0])
+            if _sign(u[0]) > 0:
+                return self.power(u, sympy.Rational(1, 3))
+            if _sign(u[0]) < 0:
+                return [-c for c in self.power([-c for c in u], sympy.Rational(1, 3))]
+            raise NotSmooth("the cube root at 0")
+        if type(e).__module__ == mathfuncs.__name__ and isinstance(e, sympy.Function):
+            written = e.rewrite(sympy.exp)  # logsumexp, log1p, expm1 in exp and ln
+            if written != e:
+                return self.of(written)
         if isinstance(e, sympy.Function) and len(args) == 1:
             value = e.func(self.of(args[0])[0])
             if not _is_real_number(value):
