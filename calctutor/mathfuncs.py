@@ -20,6 +20,13 @@ def _table_derivative(fn: Function, argindex: int) -> sympy.Expr:
     return local_derivative(type(fn).__name__, list(fn.args), argindex - 1)
 
 
+def _power_latex(name: str, args: str, exp: str | None) -> str:
+    """name(args), or name^{exp}(args) when SymPy's LaTeX printer asks for a power
+    (it passes the exponent, already printed, as ``exp``: sigma^{2}(x) for sigmoid(x)^2)."""
+    head = name if exp is None else f"{name}^{{{exp}}}"
+    return r"%s\left(%s\right)" % (head, args)
+
+
 class sigmoid(Function):  # noqa: N801 - the name is the user-facing function name
     """The logistic function 1/(1 + e^-x)."""
 
@@ -59,8 +66,8 @@ class sigmoid(Function):  # noqa: N801 - the name is the user-facing function na
             return True
         return None
 
-    def _latex(self, printer):
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _power_latex(r"\sigma", printer._print(self.args[0]), exp)
 
 
 class relu(Function):  # noqa: N801
@@ -99,8 +106,8 @@ class relu(Function):  # noqa: N801
             return True
         return None
 
-    def _latex(self, printer):
-        return r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _power_latex(r"\operatorname{relu}", printer._print(self.args[0]), exp)
 
 
 class softplus(Function):  # noqa: N801
@@ -141,8 +148,8 @@ class softplus(Function):  # noqa: N801
             return True
         return None
 
-    def _latex(self, printer):
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _power_latex(r"\operatorname{softplus}", printer._print(self.args[0]), exp)
 
 
 class logsumexp(Function):  # noqa: N801
@@ -178,10 +185,9 @@ class logsumexp(Function):  # noqa: N801
             return True
         return None
 
-    def _latex(self, printer):
-        return r"\operatorname{logsumexp}\left(%s\right)" % ", ".join(
-            printer._print(a) for a in self.args
-        )
+    def _latex(self, printer, exp=None):
+        return _power_latex(r"\operatorname{logsumexp}",
+                            ", ".join(printer._print(a) for a in self.args), exp)
 
 
 def _mpmath_evalf(fn, arg: sympy.Expr, prec: int):
@@ -383,8 +389,8 @@ class gelu(Function):  # noqa: N801 - the name is the user-facing function name
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
 
-    def _latex(self, printer):
-        return r"\operatorname{gelu}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _power_latex(r"\operatorname{gelu}", printer._print(self.args[0]), exp)
 
     @staticmethod
     def numpy(x):

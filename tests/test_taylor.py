@@ -150,3 +150,74 @@ def test_plot_figure_rises_in_order():
     r = run_taylor("e^x", at="0", order=3, plot=True)
     labels = [s.label for s in r.figure.series]
     assert labels[0].startswith("f(x)") and labels[1:] == ["order 1", "order 2", "order 3"]
+
+
+@pytest.mark.parametrize("text, at, order", [
+    ("sin x", "pi", 3), ("cos x", "pi/2", 3), ("1/x", "1", 3), ("ln(2-x)", "1", 3),
+    ("sin x", "pi/4", 4), ("e^x", "1", 3), ("sqrt(x)", "4", 3), ("x^3", "-2", 3),
+])
+def test_polynomial_keeps_the_groups_and_equals_the_series(text, at, order):
+    # sin x at pi printed "-x - pi + (x - pi)^3/6": the minus of -(x - pi) was lost
+    r = run_taylor(text, at=at, order=order)
+    a = parse(at)
+    series = sympy.series(r.function, x, a, order + 1).removeO()
+    assert sympy.simplify(sympy.expand(parse(r.polynomial_text) - series)) == 0
+    assert sympy.simplify(sympy.expand(r.polynomial - series)) == 0
+    for t in r.terms:
+        assert sympy.simplify(parse(t.text) - t.coefficient * t.base) == 0
+
+
+def test_sin_at_pi_text():
+    r = run_taylor("sin x", at="pi", order=3)
+    assert r.polynomial_text == "-(x - pi) + (x - pi)^3/6"
+    assert run_taylor("1/x", at="1", order=3).polynomial_text == \
+        "1 - (x - 1) + (x - 1)^2 - (x - 1)^3"
+    assert view.to_latex(r) == r"-(x - \pi) + \frac{\left(x - \pi\right)^{3}}{6}"
+
+
+@pytest.mark.parametrize("text, order", [("tan x", 20), ("sigmoid(x)", 12), ("tanh(x)", 15),
+                                         ("e^x sin x", 12), ("1/(1 + x^2)", 16)])
+def test_high_orders_are_exact_and_match_the_series(text, order):
+    # tan x --order 20 and sigmoid(x) --order 12 ran past the 10 s time limit: every
+    # derivative was written out in full before its value at 0 was taken
+    r = run_taylor(text, order=order)
+    f = r.function
+    series = sympy.series(f.rewrite(sympy.exp) if text.startswith("sigmoid") else f, x, 0,
+                          order + 1).removeO()
+    assert sympy.expand(r.polynomial - series) == 0
+    assert [t.derivative_value for t in r.terms] == [
+        sympy.factorial(k) * series.coeff(x, k) for k in range(order + 1)]
+
+
+def test_relu_term_keeps_its_group_and_kinks_still_refuse():
+    assert run_taylor("relu(x)", at="1", order=2).polynomial_text == "1 + (x - 1)"
+    with pytest.raises(CalcError):
+        run_taylor("sqrt(x)", at="0", order=2)
+
+
+def test_multivariable_terms_are_plain_products():
+    r = run_taylor("x^2 y", at="x=1,y=2", order=2)
+    assert "2*(x - 1)*(y - 2)" in r.polynomial_text
+    assert sympy.expand(parse(r.polynomial_text) - r.polynomial) == 0
+
+
+def test_sigmoid_coefficients_stay_in_sigmoid_values():
+    # sinh(sigmoid(2x)) at 1 printed exact coefficients of 5000+ characters (sigmoid in
+    # exponentials), which cannot be pasted back
+    r = run_taylor("sinh(sigmoid(2x))", at="1", order=4)
+    text = r.polynomial_text
+    assert len(text) < 2000 and "sigmoid(2)" in text and "exp(" not in text
+    series = sympy.series(sympy.sinh(1 / (1 + sympy.exp(-2 * x))), x, 1, 5).removeO()
+    probe = {x: sympy.Rational(6, 5)}
+    assert abs(sympy.N((parse(text) - series).subs(probe), 30)) < 1e-20
+
+
+def test_too_long_polynomial_is_refused_in_words():
+    with pytest.raises(CalcError, match="too long"):
+        run_taylor("tan(x)", at="1", order=20)
+
+
+def test_multivariable_deltas_are_printed_not_glued():
+    # "with d = (x - -1, ...)" was glued by hand from the point's text
+    text = view.to_plain(run_taylor("x^2 y", at="x=-1,y=2", order=2))
+    assert "d = (x + 1, y - 2)" in text and "- -" not in text

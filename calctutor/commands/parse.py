@@ -38,7 +38,9 @@ class ParseResult:
 
     @property
     def latex(self) -> str:
-        return sympy.latex(self.expression)
+        from calctutor.parsing.printer import to_latex
+
+        return to_latex(self.expression)
 
 
 def run_parse(text: str) -> ParseResult:

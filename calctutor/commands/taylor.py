@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from calctutor.errors import CalcError
-from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
+from calctutor.limits import DEFAULT_TIMEOUT_SECONDS, MAX_INPUT_LENGTH
 from calctutor.parsing import parse, to_input
 from calctutor.points import parse_range, split, to_float
 from calctutor.plotting.evaluate import evaluate
@@ -38,7 +38,7 @@ class TaylorTerm:
     k: int  # total order |α|
     index: tuple[int, ...]
     label: str  # f''(a), f_xy(a)
-    derivative: sympy.Expr  # the derivative as a function of the variables
+    derivative: sympy.Expr | None  # the derivative as a function (None: too big to show)
     derivative_value: sympy.Expr  # its exact value at the point
     factorial: int  # α! (k! for one variable)
     coefficient: sympy.Expr
@@ -46,9 +46,14 @@ class TaylorTerm:
     base: sympy.Expr  # (x − a)^k, or the product of (xᵢ − aᵢ)^αᵢ
 
     @property
+    def form(self) -> sympy.Expr:
+        """coefficient · base as built (unevaluated), so (x − a)^k stays one group."""
+        return term_form(self.coefficient, self.base)
+
+    @property
     def text(self) -> str:
         """The term as coefficient · (x − a)^k in our syntax, powers of (x − a) kept."""
-        return term_text(self.coefficient, self.base)
+        return to_input(self.form, as_built=True)
 
 
 @dataclass(frozen=True)
@@ -94,39 +99,35 @@ class TaylorResult:
         return sympy.expand(self.polynomial)
 
     @property
+    def polynomial_form(self) -> sympy.Expr:
+        """The polynomial as one unevaluated sum of terms, in rising order: its value is
+        :attr:`polynomial`, its shape keeps each (x − a)^k whole."""
+        return polynomial_form(self.terms)
+
+    @property
     def polynomial_text(self) -> str:
         """The polynomial in rising order, in powers of (x − a): it parses back to it."""
-        return polynomial_text(self.terms)
+        return to_input(self.polynomial_form, as_built=True)
 
 
-def term_text(coefficient: sympy.Expr, base: sympy.Expr) -> str:
+def term_form(coefficient: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
+    """coefficient · base, unevaluated: SymPy would distribute −1 over (x − π)."""
     if base == 1:
-        return to_input(coefficient)
+        return coefficient
     if coefficient == 1:
-        return to_input(base)
-    if coefficient == -1:
-        return to_input(-base) if base.is_Symbol else "-" + _paren(base)
-    return to_input(sympy.Mul(coefficient, base, evaluate=False))
+        return base
+    return sympy.Mul(*sympy.Mul.make_args(coefficient), *sympy.Mul.make_args(base),
+                     evaluate=False)
 
 
-def _paren(expr: sympy.Expr) -> str:
-    text = to_input(expr)
-    return text if (expr.is_Symbol or expr.is_Pow) else f"({text})"
-
-
-def polynomial_text(terms) -> str:
-    pieces = []
-    for t in terms:
-        if t.coefficient == 0:
-            continue
-        negative = t.coefficient.could_extract_minus_sign()
-        body = term_text(-t.coefficient if negative else t.coefficient, t.base)
-        if not pieces:
-            pieces.append(f"-{body}" if negative and not body.startswith("(") else
-                          (f"-({body})" if negative else body))
-        else:
-            pieces.append(f"{'-' if negative else '+'} {body}")
-    return " ".join(pieces) or "0"
+def polynomial_form(terms) -> sympy.Expr:
+    """Σ coefficient · (x − a)^k as one unevaluated sum (zero terms left out)."""
+    forms = [term_form(t.coefficient, t.base) for t in terms if t.coefficient != 0]
+    if not forms:
+        return sympy.Integer(0)
+    if len(forms) == 1:
+        return forms[0]
+    return sympy.Add(*forms, evaluate=False)
 
 
 def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: str | None = None,
@@ -166,6 +167,10 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
         else:
             terms, top = _terms_many(function, symbols, point, order), None
         polynomial = sympy.Add(*[t.term for t in terms])
+        if len(to_input(polynomial_form(terms), as_built=True)) > MAX_INPUT_LENGTH:
+            raise CalcError(f"the exact Taylor polynomial of order {order} is too long to "
+                            f"write out (more than {MAX_INPUT_LENGTH} characters)",
+                            hint="ask for a lower order with --order")
         rows_at = _eval_points(eval_points, names, point)
         notes: list[str] = []
         table = tuple(_row(function, symbols, point, terms, order, top, p) for p in rows_at)
@@ -174,7 +179,8 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
         bound_note = (f"bound (Lagrange) = max|f^({order + 1})| on [a, x] * |x - a|^{order + 1}"
                       f"/{order + 1}!, the max taken over {BOUND_SAMPLES} evenly spaced "
                       "samples of [a, x], endpoints included; n/a where f^"
-                      f"({order + 1}) is unbounded or undefined there")
+                      f"({order + 1}) is unbounded or undefined there, or too large to "
+                      "write out")
     elif table:
         bound_note = "no remainder bound for several variables"
     gradient = hessian = None
@@ -241,6 +247,51 @@ def _check_point(f: sympy.Expr, names: list[str], point: dict, order: int):
 # ── one variable ─────────────────────────────────────────────────────────────────────
 
 def _terms_one(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int):
+    """The terms, and f^(n+1) for the remainder bound (None when not computed).
+
+    Coefficients come from truncated series arithmetic (fast and exact: the 20th
+    coefficient of tan x without building its 20th derivative). Where the function is not
+    smooth at a, the derivatives are taken one by one instead, which says which one does
+    not exist there. The derivative functions shown in the table are computed only while
+    they stay small (tan's 20th derivative would take seconds and fill the screen).
+    """
+    from calctutor.commands.taylor_series import NotSmooth, taylor_coefficients
+
+    try:
+        coefficients = taylor_coefficients(f, x, a, order)
+    except NotSmooth:
+        return _terms_by_derivatives(f, x, a, order)
+    shown = _derivatives_shown(f, x, order + 1)
+    terms = []
+    for k, c in enumerate(coefficients):
+        coefficient = _tidy_number(c)
+        factorial = math.factorial(k)
+        value = _tidy_number(coefficient * factorial)
+        base = (x - a) ** k
+        derivative = shown[k] if k < len(shown) else None
+        terms.append(TaylorTerm(k, (k,), _prime_label(k, to_input(a)), derivative, value,
+                                factorial, coefficient, coefficient * base, base))
+    top = shown[order + 1] if len(shown) > order + 1 else None
+    return terms, top
+
+
+#: The derivative functions f^(k)(x) are shown while they stay this small (operations).
+SHOWN_DERIVATIVE_OPS = 40
+SHOWN_DERIVATIVE_ORDER = 8
+
+
+def _derivatives_shown(f: sympy.Expr, x: sympy.Symbol, up_to: int) -> list[sympy.Expr]:
+    """f, f', f'', … while each stays small (at most ``up_to``)."""
+    out = [f]
+    while len(out) <= min(up_to, SHOWN_DERIVATIVE_ORDER):
+        nxt = sympy.diff(out[-1], x)
+        if sympy.count_ops(nxt) > SHOWN_DERIVATIVE_OPS:
+            break
+        out.append(nxt)
+    return out
+
+
+def _terms_by_derivatives(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int):
     terms = []
     derivative = f
     for k in range(order + 1):
@@ -315,6 +366,15 @@ def _tidy(value: sympy.Expr) -> sympy.Expr:
         return value
     simpler = sympy.simplify(value)
     return simpler if sympy.count_ops(simpler) <= sympy.count_ops(value) else value
+
+
+def _tidy_number(value: sympy.Expr) -> sympy.Expr:
+    """A series coefficient, with common factors taken out (e*cos(1) + e*sin(1) as
+    e*(sin(1) + cos(1))); no general simplification, which can take seconds here."""
+    if value.is_Rational or value.is_Atom:
+        return value
+    tidier = sympy.factor_terms(value)
+    return tidier if sympy.count_ops(tidier) <= sympy.count_ops(value) else value
 
 
 def _eval_points(text: str | None, names: list[str], center: dict) -> list[dict]:

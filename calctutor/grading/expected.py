@@ -32,25 +32,11 @@ def expected_derivative(function: sympy.Expr, variable: str | None, order: int,
 
 
 def tidy(expr: sympy.Expr, budget: float = 0.8) -> sympy.Expr:
-    """The smallest of a few equal forms (raw, factored, simplified), by operation count.
+    """The teacher's form of ``expr``: the one simplifier ``diff`` uses
+    (:func:`calctutor.steps.simplify.teacher_form`), so ``check`` shows the same form."""
+    from calctutor.steps.simplify import teacher_form
 
-    A factored product gets one operation of credit: 12x^2(2x^3 + 3) is how a teacher
-    writes it, although it counts one multiplication more than 24x^5 + 36x^2.
-    """
-    def weight(candidate: sympy.Expr) -> int:
-        credit = 1 if candidate.is_Mul and any(a.is_Add for a in candidate.args) else 0
-        return sympy.count_ops(candidate) - credit
-
-    best, best_weight = expr, weight(expr)
-    for transform in (sympy.factor_terms, sympy.cancel, sympy.simplify):
-        try:
-            with time_limit(budget, "tidying the expected answer"):
-                candidate = transform(expr)
-        except (ComputationTimeout, TypeError, ValueError, NotImplementedError, sympy.PolynomialError):
-            continue
-        if weight(candidate) < best_weight:
-            best, best_weight = candidate, weight(candidate)
-    return best
+    return teacher_form(expr, timeout=budget)[0]
 
 
 def derivative_values(function: sympy.Expr, variable: str | None,

@@ -91,8 +91,6 @@ def _pair(a: float, b: float) -> tuple[str, str]:
 
 
 def _short(value: float) -> str:
-    if value != value:  # NaN
-        return "undefined"
-    if abs(value) >= 1e6 or (abs(value) < 1e-4 and value != 0):
-        return f"{value:.6g}"
-    return f"{value:.6g}"
+    from calctutor.numfmt import format_number
+
+    return format_number(value)

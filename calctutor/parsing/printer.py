@@ -26,7 +26,7 @@ _RENAMES = {row.sympy.partition(":")[2]: row.name for row in PRIMITIVES
 class InputSyntaxPrinter(StrPrinter):
     """StrPrinter with calctutor's spellings."""
 
-    _default_settings = {**StrPrinter._default_settings, "order": None}
+    _default_settings = {**StrPrinter._default_settings, "order": None, "as_built": False}
 
     def _print_Exp1(self, expr):
         return "e"
@@ -95,6 +95,11 @@ class InputSyntaxPrinter(StrPrinter):
         return expr.name
 
     def _print_Pow(self, expr, rational=False):
+        # x^(-2) reads as 1/x^2, x^(-1/2) as 1/sqrt(x): a negative exponent is a fraction
+        base, exponent = expr.args
+        if _negative_exponent(exponent) and not rational and expr.is_commutative:
+            return "1/" + self.parenthesize(_positive_power(base, -exponent),
+                                            PRECEDENCE["Mul"], strict=False)
         return super()._print_Pow(expr, rational).replace("**", "^")
 
     def _print_Rational(self, expr):
@@ -102,26 +107,112 @@ class InputSyntaxPrinter(StrPrinter):
             return _integer(expr.p)
         return f"{_integer(expr.p)}/{_integer(expr.q)}"
 
+    def _print_Add(self, expr, order=None):
+        # terms that are structurally zero (0*x^2 in an unevaluated sum) are left out
+        terms = [t for t in expr.args if not _is_zero_term(t)]
+        if not terms:
+            return "0"
+        if len(terms) != len(expr.args):
+            expr = sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+            if not expr.is_Add:
+                return self._print(expr)
+        return super()._print_Add(expr, order)
+
     def _print_Mul(self, expr):
-        # An unevaluated -(...) (kept by evaluate=False) prints as written: -(-x), not
-        # -(-1)*x.
-        args = expr.args
-        if len(args) == 2 and args[0] is S.NegativeOne and not expr.is_Number:
-            return "-" + self.parenthesize(args[1], PRECEDENCE["Mul"])
-        # SymPy distributes a number over a sum (2*(x + y) -> 2*x + 2*y), so
-        # "2*(x + y)/x" would parse back as (2*x + 2*y)/x, another tree with the same
-        # value. Putting the number outside a group keeps the tree: 2*((x + y)/x).
-        # The same for a fraction's denominator: 1/(2*(x + y)) would become 1/(2*x + 2*y).
-        coeff, rest = expr.as_coeff_Mul()
-        if coeff.is_Rational and coeff != 1:
-            factors = sympy.Mul.make_args(rest)
-            on_top = any(f.is_Add for f in factors)
-            below = any(f.is_Pow and f.exp is S.NegativeOne and f.base.is_Add for f in factors)
-            if (on_top and coeff.p != 1) or (below and coeff.q != 1):
-                if coeff.is_negative:
-                    return "-(%s)" % self._print(-expr)
-                return "%s*(%s)" % (self._print(coeff), self._print(rest))
-        return super()._print_Mul(expr).replace("**", "^")
+        if not expr.is_commutative:
+            return super()._print_Mul(expr).replace("**", "^")
+        coeff, factors = self._flatten_mul(expr)
+        if coeff == 0:
+            return "0"
+        sign = ""
+        if coeff.is_negative:
+            sign, coeff = "-", -coeff
+        if not factors:
+            return sign + self._print(coeff)
+        if coeff.is_Rational:
+            p, q = int(coeff.p), int(coeff.q)
+        else:  # a Float coefficient is a factor like any other
+            factors, p, q = [coeff, *factors], 1, 1
+        return sign + self._product(p, q, factors, counted=bool(sign) or p != 1)
+
+    # ── products ──────────────────────────────────────────────────────────────────
+    # The parser builds a product two factors at a time, and SymPy distributes a number
+    # over a sum when the two are multiplied alone: "2*(x + 1)*y" reads back as
+    # (2*x + 2)*y, another tree with the same value. So a number (or a minus sign, which
+    # the parser binds to the next factor) is never printed right before a sum that is
+    # one of several factors: another factor goes first (2*y*(x + 1)); when every factor
+    # is a sum, the product is grouped (2*((x + 1)*(x + 2))); a number under a fraction
+    # line whose other factors are all sums is divided separately (x/2/(x + 1)).
+
+    def _flatten_mul(self, expr):
+        """(numeric coefficient, the other factors) of a product. A product nested in an
+        unevaluated one stays a group: the engine writes 2*(4*x) to show u = 4x put in."""
+        coeff, factors = S.One, []
+        for arg in expr.args:
+            if arg.is_Number:
+                coeff = coeff * arg
+            else:
+                factors.append(arg)
+        factors.sort(key=lambda f: f.sort_key())
+        return coeff, factors
+
+    def _product(self, p: int, q: int, factors: list, counted: bool) -> str:
+        top, bottom = [], []
+        for f in factors:
+            if f.is_Pow and _negative_exponent(f.exp):
+                bottom.append(_positive_power(f.base, -f.exp))
+            else:
+                top.append(f)
+        several = len(factors) > 1
+        if counted and several and top and top[0].is_Add and not self._settings["as_built"]:
+            plain = next((i for i, f in enumerate(top) if not f.is_Add), None)
+            if plain is not None:
+                top.insert(0, top.pop(plain))
+            else:  # every factor above the line is a sum: group the product
+                inner = self._product(1, 1, factors, counted=False)
+                head = "" if p == 1 else self._print(sympy.Integer(p)) + "*"
+                tail = "" if q == 1 else "/" + self._print(sympy.Integer(q))
+                return f"{head}({inner}){tail}"
+        if bottom and bottom[0].is_Add and q != 1:
+            plain = next((i for i, f in enumerate(bottom) if not f.is_Add), None)
+            if plain is not None:
+                bottom.insert(0, bottom.pop(plain))
+        numerator = ([sympy.Integer(p)] if p != 1 else []) + top
+        denominator = bottom
+        lone_q = ""
+        if q != 1:
+            if denominator and all(f.is_Add for f in denominator):
+                lone_q = "/" + self._print(sympy.Integer(q))  # x/2/(x + 1)
+            else:
+                denominator = [sympy.Integer(q), *denominator]
+        text = "*".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=False)
+                        for f in numerator) or "1"
+        text += lone_q
+        if denominator:
+            if len(denominator) == 1:
+                text += "/" + self.parenthesize(denominator[0], PRECEDENCE["Mul"],
+                                                strict=False)
+            else:
+                text += "/(" + "*".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=False)
+                                        for f in denominator) + ")"
+        return text
+
+
+def _negative_exponent(exponent: sympy.Expr) -> bool:
+    """-2, -1/2, -x, -2*x, -x - 1: written as a fraction 1/x^2, 1/x^x, 1/x^(x + 1)."""
+    if exponent.is_Number:
+        return bool(exponent.is_Rational and exponent.is_negative)
+    return exponent.could_extract_minus_sign()
+
+
+def _positive_power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    return base if exponent == 1 else sympy.Pow(base, exponent, evaluate=False)
+
+
+def _is_zero_term(term: sympy.Expr) -> bool:
+    if term.is_Number:
+        return term == 0
+    return term.is_Mul and any(a.is_Number and a == 0 for a in term.args)
 
 
 def _integer(n: int) -> str:
@@ -144,8 +235,58 @@ def _integer(n: int) -> str:
 
 
 _PRINTER = InputSyntaxPrinter()
+#: For unevaluated forms that only need to read back to the same value (a Taylor
+#: polynomial): products of sums are written plainly, 2*(x - 1)*(y - 2).
+_AS_BUILT = InputSyntaxPrinter({"as_built": True})
 
 
-def to_input(expr: sympy.Expr) -> str:
-    """The expression in our input syntax: it parses back to the same expression."""
+def to_input(expr: sympy.Expr, *, as_built: bool = False) -> str:
+    """The expression in our input syntax: it parses back to the same expression.
+
+    ``as_built`` keeps the order of the terms of an unevaluated sum as it was built (a
+    Taylor polynomial in rising powers of (x - a)); the default sorts as SymPy does.
+    """
+    if as_built:
+        if expr.is_Add:
+            return _join_terms([_term_text(_AS_BUILT.doprint(t), t) for t in expr.args
+                                if not _is_zero_term(t)])
+        return _AS_BUILT.doprint(expr).replace("**", "^")
     return _PRINTER.doprint(expr).replace("**", "^")
+
+
+def _term_text(text: str, term: sympy.Expr) -> str:
+    """A term of a built sum that is itself a sum keeps its parentheses: 1 + (x - 1)."""
+    return f"({text})" if term.is_Add else text
+
+
+def _join_terms(texts: list[str]) -> str:
+    """t1 + t2 - t3 from printed terms (a term printed with a leading minus is subtracted)."""
+    out = ""
+    for text in texts:
+        negative = text.startswith("-")
+        body = text[1:].lstrip() if negative else text
+        if not out:
+            out = text if not negative else "-" + body
+        else:
+            out += (" - " if negative else " + ") + body
+    return out or "0"
+
+
+# ── LaTeX ────────────────────────────────────────────────────────────────────────────
+# The one LaTeX path: SymPy's LaTeX printer with the teacher's spellings (ln, not log).
+
+_LATEX_PRINTERS: dict[bool, object] = {}
+
+
+def to_latex(expr: sympy.Expr, *, as_built: bool = False) -> str:
+    """The expression in LaTeX (``\\ln``; ``as_built`` keeps a built sum's term order)."""
+    printer = _LATEX_PRINTERS.get("latex")
+    if printer is None:
+        from sympy.printing.latex import LatexPrinter
+
+        printer = _LATEX_PRINTERS["latex"] = LatexPrinter({"ln_notation": True})
+    if as_built and expr.is_Add:
+        return _join_terms([_term_text(printer.doprint(t), t).replace("(", r"\left(", 1)
+                            .replace(")", r"\right)", 1) if t.is_Add else printer.doprint(t)
+                            for t in expr.args if not _is_zero_term(t)])
+    return printer.doprint(expr)

@@ -128,5 +128,6 @@ def tick_label(value: float, log: bool = False) -> str:
     if log:
         exponent = round(math.log10(value))
         return "1" if exponent == 0 else f"1e{exponent}"
-    text = f"{value:.6g}"
-    return "0" if text in ("-0", "0") else text
+    from calctutor.numfmt import format_number
+
+    return format_number(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from calctutor.grading.verdict import Verdict, verdict_document
 from calctutor.parsing import to_input
+from calctutor.parsing.printer import to_latex as latex_of
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE, RULE_STYLE, WRONG_STYLE
 
 
@@ -44,10 +45,8 @@ def to_plain(verdict: Verdict) -> str:
 
 
 def to_latex(verdict: Verdict) -> str:
-    import sympy
-
     mark = r"\checkmark" if verdict.correct else r"\times"
-    return f"{sympy.latex(verdict.answer)} \\quad {mark} \\quad {sympy.latex(verdict.expected)}"
+    return f"{latex_of(verdict.answer)} \\quad {mark} \\quad {latex_of(verdict.expected)}"
 
 
 def to_rich(verdict: Verdict):

@@ -212,7 +212,9 @@ def _value_text(result: DiffResult) -> str | None:
 
 
 def _short(x: float) -> str:
-    return f"{x:.10g}"
+    from calctutor.numfmt import format_number
+
+    return format_number(x, 10)
 
 
 # ── plain ────────────────────────────────────────────────────────────────────────────

@@ -7,26 +7,15 @@ import math
 
 from calctutor.commands.graph import GraphResult
 from calctutor.graph.fdcheck import FDTable
+from calctutor.numfmt import format_number
 from calctutor.parsing import to_input
 from calctutor.render.mathtext import EXPR_STYLE, LAYER_STYLE, NOTE_STYLE, RESULT_STYLE, RULE_STYLE
 
 
 # ── small helpers ───────────────────────────────────────────────────────────────────
 def num(x: float | None, digits: int = 6) -> str:
-    """A number for people: 24, 9.75, 0.1049787068; 'undefined' for NaN."""
-    if x is None:
-        return "-"
-    if math.isnan(x):
-        return "undefined"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        mant, exp = text.split("e")
-        return f"{mant}e{int(exp)}"
-    return text
+    """A number for people, by the one number formatter."""
+    return format_number(x, digits)
 
 
 def _paren(text: str) -> str:

@@ -6,6 +6,7 @@ import sympy
 
 from calctutor.commands.integrate import IntegrateResult
 from calctutor.parsing import to_input
+from calctutor.parsing.printer import to_latex as latex_of
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE, WRONG_STYLE
 from calctutor.render.plot import fmt
 
@@ -65,12 +66,12 @@ def to_json(result: IntegrateResult) -> dict:
 
 def to_latex(result: IntegrateResult) -> str:
     x = sympy.Symbol(result.variable, real=True)
-    integral = sympy.latex(sympy.Integral(result.function, (x, result.lower, result.upper)))
+    integral = latex_of(sympy.Integral(result.function, (x, result.lower, result.upper)))
     if result.exact is None:
         if result.diverges:
             return integral + r" \text{ diverges}"
         return integral
-    return f"{integral} = {sympy.latex(result.exact)}"
+    return f"{integral} = {latex_of(result.exact)}"
 
 
 def _quadrature_remark(q) -> str:

@@ -8,6 +8,7 @@ No calculus here: worked examples and solutions arrive as finished command resul
 from __future__ import annotations
 
 from calctutor.commands.lesson import LessonListResult
+from calctutor.numfmt import format_number
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE, RULE_STYLE, WRONG_STYLE
 
 STATUS_TEXT = {
@@ -278,7 +279,7 @@ def graph_forward(result):
             continue
         value = result.value(node.index)
         table.add_row(node.name, "input" if node.op == "input" else to_input(graph.definition(node.index)),
-                      "—" if value is None else f"{value:.10g}")
+                      format_number(value, 10))
     return table
 
 

@@ -3,9 +3,9 @@ taylor / limit / integrate renderers share (number format, plain tables, figures
 
 from __future__ import annotations
 
-import math
 
 from calctutor.commands.plot import PlotResult
+from calctutor.numfmt import format_number
 from calctutor.parsing import to_input
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE
 
@@ -13,11 +13,8 @@ from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE
 # ── shared helpers ───────────────────────────────────────────────────────────────────
 
 def fmt(value: float | None, digits: int = 6) -> str:
-    """A float for people: 6 significant digits (2.66667), "n/a" for a missing value."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    text = f"{value:.{digits}g}"
-    return "0" if text == "-0" else text
+    """A float for people (2.66667, n/a), by the one number formatter."""
+    return format_number(value, digits)
 
 
 def exact_and_float(expr) -> str:

@@ -53,13 +53,13 @@ def to_json(result: TaylorResult) -> dict:
         "point": _point_json(result, result.point),
         "order": result.order,
         "polynomial": result.polynomial_text,
-        "expanded": to_input(result.expanded),
+        "expanded": _expanded_text(result),
         "terms": [
             {
                 "k": t.k,
                 "index": list(t.index),
                 "label": t.label,
-                "derivative": to_input(t.derivative),
+                "derivative": None if t.derivative is None else to_input(t.derivative),
                 "derivative_value": to_float(t.derivative_value),
                 "derivative_exact": to_input(t.derivative_value),
                 "factorial": t.factorial,
@@ -91,9 +91,9 @@ def to_json(result: TaylorResult) -> dict:
 
 
 def to_latex(result: TaylorResult) -> str:
-    import sympy
+    from calctutor.parsing.printer import to_latex as latex
 
-    return sympy.latex(result.polynomial)
+    return latex(result.polynomial_form, as_built=True)
 
 
 def _title(result: TaylorResult) -> str:
@@ -109,10 +109,16 @@ def _term_rows(result: TaylorResult) -> tuple[list[str], list[list[str]]]:
         headers = ["k", "f^(k)(x)", "f^(k)(a)", "k!", "coefficient", "term"]
     rows = []
     for t in result.terms:
-        rows.append([str(t.k), _short(to_input(t.derivative)) if not result.multivariable
+        rows.append([str(t.k), _derivative_cell(t) if not result.multivariable
                      else t.label.replace("(a)", ""), exact_and_float(t.derivative_value),
                      str(t.factorial), exact_and_float(t.coefficient), t.text])
     return headers, rows
+
+
+def _derivative_cell(t) -> str:
+    if t.derivative is None:  # the value comes from the series; the function is too big
+        return "(too long to show)"
+    return _short(to_input(t.derivative))
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -140,7 +146,10 @@ def _multi_lines(result: TaylorResult) -> list[str]:
     value = result.terms[0].derivative_value
     grad = ", ".join(to_input(g) for g in result.gradient)
     hess = "; ".join(", ".join(to_input(h) for h in row) for row in result.hessian)
-    deltas = ", ".join(f"{n} - {to_input(result.point[n])}" for n in names)
+    from calctutor.parsing.builder import symbol
+
+    # each d_i = x_i - a_i through the printer: x + 1, not "x - -1", at a = -1
+    deltas = ", ".join(to_input(symbol(n) - result.point[n]) for n in names)
     return [
         f"value     f(a) = {to_input(value)}",
         f"gradient  grad f(a) = ({grad})",
@@ -149,10 +158,20 @@ def _multi_lines(result: TaylorResult) -> list[str]:
     ]
 
 
+def _expanded_text(result: TaylorResult) -> str | None:
+    """The polynomial multiplied out, or None when that is too long to paste back (the
+    powers of (x - a) multiplied out with constants such as sinh(sigmoid(2)))."""
+    from calctutor.limits import MAX_INPUT_LENGTH
+
+    text = to_input(result.expanded)
+    return text if len(text) <= MAX_INPUT_LENGTH else None
+
+
 def _show_expanded(result: TaylorResult) -> bool:
     """The expanded form, only when the centre is not 0 (else it is the same polynomial)."""
-    return any(v != 0 for v in result.point.values()) and (
-        result.polynomial_text != to_input(result.expanded))
+    text = _expanded_text(result)
+    return any(v != 0 for v in result.point.values()) and text is not None and (
+        result.polynomial_text != text)
 
 
 def to_plain(result: TaylorResult) -> str:
@@ -163,7 +182,7 @@ def to_plain(result: TaylorResult) -> str:
     lines += ["terms:"] + plain_table(headers, rows) + [""]
     lines.append(f"P{result.order}(x) = {result.polynomial_text}")
     if _show_expanded(result):
-        lines.append(f"      = {to_input(result.expanded)}   (expanded)")
+        lines.append(f"      = {_expanded_text(result)}   (expanded)")
     if result.table:
         headers, rows = _table_rows(result)
         lines += ["", "error table (error = f(x) - P(x)):"] + plain_table(headers, rows)
@@ -196,7 +215,7 @@ def to_rich(result: TaylorResult):
                          (result.polynomial_text, RESULT_STYLE))
     parts.append(poly)
     if _show_expanded(result):
-        parts.append(Text.assemble("      = ", (to_input(result.expanded), EXPR_STYLE),
+        parts.append(Text.assemble("      = ", (_expanded_text(result), EXPR_STYLE),
                                    ("   (expanded)", NOTE_STYLE)))
     if result.table:
         headers, rows = _table_rows(result)

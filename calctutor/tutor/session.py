@@ -357,7 +357,9 @@ def graph_links(problem: Problem) -> tuple[list[Link], Any]:
 
 
 def _number(value: float) -> str:
-    return f"{value:.10g}"
+    from calctutor.numfmt import format_number
+
+    return format_number(value, 10)
 
 
 # ── entry points ───────────────────────────────────────────────────────────────────
