@@ -45,6 +45,7 @@ def grade(
     if task == "derivative":
         values = derivative_values(function, variable, order)
     found_numeric = numeric.compare(expected, answer, names, expected_values=values,
+                                    function=function if task == "derivative" else None,
                                     branch_points=(task == "equivalent"))
     # A confirmed counterexample already decides (rule 1): the symbolic witness then gets
     # only its cheap checks, so a wrong answer is answered quickly.
@@ -61,8 +62,12 @@ def grade(
         decided_by=decided_by,
     )
     what = "the derivative" if task == "derivative" else "the expression"
+    if found_numeric.undefined_answer:
+        return _partly_defined(verdict, what)
     if correct:
         verdict.message = f"Correct: your answer equals {what}."
+        if found_numeric.beyond:
+            verdict.notes.append(_beyond_note(verdict))
         note = almost_everywhere_note(function if task == "derivative" else expected)
         if note:
             verdict.notes.append(note)
@@ -88,6 +93,36 @@ def grade(
     verdict.mistake = "unknown"
     verdict.message = counterexample_message(verdict)
     return verdict
+
+
+def _partly_defined(verdict: Verdict, what: str) -> Verdict:
+    """The answer is undefined on part of the domain: right at most where it is defined."""
+    found = verdict.numeric
+    verdict.correct = False
+    verdict.mistake = "unknown"
+    counter = found.counterexample
+    where = ", ".join(f"{k} = {v:.12g}" for k, v in counter.point.items()) if counter else ""
+    at_point = (f" At {where} {what} is {counter.expected:.6g}, but your answer is undefined."
+                if counter else "")
+    if found.agrees_on:
+        missing = f"for {found.undefined_on}" if found.undefined_on else "on part of the domain"
+        verdict.message = (f"Right only for {found.agrees_on}: there your answer equals {what}, "
+                           f"but it is undefined {missing}, where {what} exists.{at_point}")
+        verdict.notes.append(f"where both are defined ({found.agrees_on}) your answer agrees; "
+                             "a teacher may accept it with that restriction")
+    else:
+        verdict.message = (f"Not quite: your answer is undefined at points where {what} "
+                           f"exists.{at_point}")
+    return verdict
+
+
+def _beyond_note(verdict: Verdict) -> str:
+    found = verdict.numeric
+    shown = to_input(verdict.function)
+    whose = shown if verdict.task == "equivalent" else f"{shown} (or its derivative)"
+    return (f"your answer is also defined for {found.beyond}, where {whose} is not; "
+            f"only the domain {found.domain} counts." if found.domain else
+            f"your answer is also defined for {found.beyond}, where {whose} is not.")
 
 
 def expected_text(verdict: Verdict) -> str:
