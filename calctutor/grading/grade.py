@@ -50,11 +50,18 @@ def grade(
     # A confirmed counterexample already decides (rule 1): the symbolic witness then gets
     # only its cheap checks, so a wrong answer is answered quickly.
     budget = 0.05 if found_numeric.status == symbolic.DIFFERENT else 1.5
-    found_symbolic = symbolic.compare(expected, answer, budget=budget)
+    found_symbolic = symbolic.compare(expected, answer, budget=budget,
+                                      candidates=found_numeric.samples,
+                                      within=function if task == "derivative" else None)
     if found_numeric.status == symbolic.DIFFERENT and found_symbolic.status == symbolic.UNKNOWN:
         found_symbolic = replace(found_symbolic, how="only quick checks: a confirmed "
                                  "counterexample already decides")
     correct, decided_by = decide(found_symbolic, found_numeric)
+    if decided_by == "symbolic" and not correct and found_symbolic.point is not None:
+        # the symbolic witness's confirmed point is the counterexample to show
+        theirs, mine = found_symbolic.values
+        found_numeric = replace(found_numeric, counterexample=numeric.Counterexample(
+            found_symbolic.point, theirs, mine))
 
     verdict = Verdict(
         correct=bool(correct), task=task, function=function, answer=answer, expected=expected,
@@ -68,6 +75,10 @@ def grade(
         verdict.message = f"Correct: your answer equals {what}."
         if found_numeric.beyond:
             verdict.notes.append(_beyond_note(verdict))
+        if found_numeric.undefined_at:
+            where = ", ".join(f"{k} = {v:.12g}" for k, v in found_numeric.undefined_at.items())
+            verdict.notes.append(f"equal where both are defined; your answer is undefined at "
+                                 f"some points where {what} is defined (for example {where})")
         note = almost_everywhere_note(function if task == "derivative" else expected)
         if note:
             verdict.notes.append(note)

@@ -70,6 +70,8 @@ class NumericFinding:
     undefined_answer: bool = False
     #: where (in words) the answer is undefined although the expected value exists
     undefined_on: str | None = None
+    #: several variables: a point where only the answer is undefined (graded elsewhere)
+    undefined_at: dict[str, float] | None = None
     samples: tuple[dict[str, float], ...] = ()  # a few points of the domain
 
 
@@ -185,10 +187,14 @@ def compare(
             if precise.value_at(answer, point) is not None and not _undefined_step(answer, point):
                 continue
             confirmed += 1
+            if single is None:
+                # several variables: the region cannot be named, so the answer is graded
+                # where both are defined, and a note names a point where it is not
+                extra["undefined_at"] = _nicer_undefined(expected, answer, function, point, pe, marks).point
+                break
             extra["undefined_answer"] = True
-            if single is not None:
-                extra["agrees_on"], extra["undefined_on"] = _agreeing_regions(
-                    single, names[0], regions, domain, both)
+            extra["agrees_on"], extra["undefined_on"] = _agreeing_regions(
+                single, names[0], regions, domain, both)
             return finish(DIFFERENT, valid, confirmed,
                           _nicer_undefined(expected, answer, function, point, pe, marks),
                           "your answer is undefined at a point where the value exists",
