@@ -168,7 +168,7 @@ def compare(
             continue
         confirmed += 1
         point, pe, pa = found
-        if not precise.agree(pe, pa):
+        if not precise.agree(pe, pa) and precise.differ(expected, answer, point):
             return finish(DIFFERENT, valid, confirmed,
                           _nicer_difference(expected, answer, function, point, pe, pa, marks),
                           "a confirmed counterexample", positive_only)
@@ -184,7 +184,7 @@ def compare(
             pe = precise.value_at(expected, point)
             if pe is None or (function is not None and precise.value_at(function, point) is None):
                 continue
-            if precise.value_at(answer, point) is not None and not _undefined_step(answer, point):
+            if precise.value_at(answer, point) is not None:
                 continue
             confirmed += 1
             if single is None:
@@ -219,7 +219,7 @@ def compare(
             continue
         confirmed += 1
         point, pe, pa = found
-        if not precise.agree(pe, pa):
+        if not precise.agree(pe, pa) and precise.differ(expected, answer, point):
             return finish(DIFFERENT, valid, confirmed, Counterexample(point, float(pe), float(pa)),
                           "a difference too small for float64, confirmed in 50-digit arithmetic",
                           positive_only)
@@ -244,7 +244,7 @@ def compare(
             if pe is None or pa is None:
                 continue
             confirmed += 1
-            if not precise.agree(pe, pa):
+            if not precise.agree(pe, pa) and precise.differ(expected, answer, point):
                 return finish(DIFFERENT, valid, confirmed, Counterexample(point, float(pe), float(pa)),
                               "a counterexample at a special point", positive_only)
 
@@ -263,7 +263,8 @@ def compare(
             where = sampling.describe_regions(single, names[0], weak)
             extra["unconfirmed"] = where
             return finish(UNKNOWN, valid, confirmed, None,
-                          f"too few points where both are defined to confirm agreement for {where}",
+                          "too few points where both are defined to confirm agreement "
+                          + (f"for {where}" if where else f"in {len(weak)} regions of the domain"),
                           positive_only)
     note = f"equal at {valid} points"
     if single is not None and len(single.boundaries):
@@ -346,8 +347,8 @@ def _agreeing_regions(marks, var: str, regions: np.ndarray, domain: np.ndarray,
     partial = [r for r in range(count) if dom_r[r] >= 2 and r not in good]
     if not good or not partial:
         return None, None
-    return (sampling.describe_regions(marks, var, good),
-            sampling.describe_regions(marks, var, partial))
+    agrees = sampling.describe_regions(marks, var, good)
+    return (agrees, sampling.describe_regions(marks, var, partial) if agrees else None)
 
 
 def _rounded(point: dict[str, float], marks: dict) -> list[dict[str, float]]:
@@ -381,7 +382,7 @@ def _nicer_difference(expected, answer, function, point, pe, pa, marks) -> Count
     """A counterexample at a plainer point near this one, when there is one."""
     for candidate in _rounded(point, marks)[:6]:
         ce, ca = precise.value_at(expected, candidate), precise.value_at(answer, candidate)
-        if ce is None or ca is None or precise.agree(ce, ca):
+        if ce is None or ca is None or not precise.differ(expected, answer, candidate):
             continue
         if function is not None and precise.value_at(function, candidate) is None:
             continue
@@ -396,7 +397,7 @@ def _nicer_undefined(expected, answer, function, point, pe, marks) -> Counterexa
         ce = precise.value_at(expected, candidate)
         if ce is None or (function is not None and precise.value_at(function, candidate) is None):
             continue
-        if precise.value_at(answer, candidate) is None or _undefined_step(answer, candidate):
+        if precise.value_at(answer, candidate) is None:
             return Counterexample(candidate, float(ce), float("nan"))
     return Counterexample(point, float(pe), float("nan"))
 
@@ -407,31 +408,6 @@ def _plainness(pts: dict[str, np.ndarray], names: list[str], index: np.ndarray) 
     with np.errstate(all="ignore"):
         logs = np.abs(np.log10(np.where(stacked > 0, stacked, 1e-300)))
     return np.max(logs, axis=0)
-
-
-def _undefined_step(expr: sympy.Expr, point: dict[str, float]) -> bool:
-    """True if, in real arithmetic, some step of expr is undefined at the point although
-    its inputs are fine: sqrt(x + 1)/sqrt(x - 1) at x = -2 has a real quotient, but its
-    square roots are not real there. Judged by the float64 engine node by node (NaN from
-    finite inputs); a step that overflows to infinity decides nothing."""
-    arrays = {n: np.array([v]) for n, v in point.items()}
-    for node in sympy.postorder_traversal(expr):
-        if node.is_Atom or not node.free_symbols:
-            continue
-        try:
-            value = _safe(lambda p, e=node: evaluate(e, p), arrays)[0]
-        except KeyError:
-            continue
-        if np.isinf(value):
-            return False
-        if np.isnan(value):
-            inputs = [_safe(lambda p, e=a: evaluate(e, p), arrays)[0] for a in node.args
-                      if a.free_symbols]
-            if all(np.isfinite(v) for v in inputs):
-                return True
-            if any(np.isinf(v) for v in inputs):
-                return False
-    return False
 
 
 def _exponent_variables(expr: sympy.Expr) -> set[str]:

@@ -392,9 +392,14 @@ def region_index(marks: Landmarks, values: np.ndarray) -> np.ndarray:
     return np.searchsorted(ends, values)
 
 
-def describe_regions(marks: Landmarks, var: str, chosen: list[int]) -> str:
+#: a union of more pieces than this is not put into words
+MAX_PIECES = 3
+
+
+def describe_regions(marks: Landmarks, var: str, chosen: list[int]) -> str | None:
     """Words for a union of regions, printed with the one printer: "x > 0",
-    "x < -1 or x > 1", "-20 < x < 20", "all x"."""
+    "x < -1 or x > 1", "-20 < x < 20", "all x"; None when that would not be readable
+    (more than MAX_PIECES pieces, or landmarks too close to print apart)."""
     from calctutor.parsing import to_input
 
     count = len(marks.boundaries) + 1
@@ -413,6 +418,8 @@ def describe_regions(marks: Landmarks, var: str, chosen: list[int]) -> str:
             return f"{float(b):.6g}"
         return to_input(b)
 
+    if len(runs) > MAX_PIECES:
+        return None
     pieces = []
     for lo, hi in runs:
         left = None if lo == 0 else show(marks.boundaries[lo - 1])
@@ -424,5 +431,7 @@ def describe_regions(marks: Landmarks, var: str, chosen: list[int]) -> str:
         elif right is None:
             pieces.append(f"{var} > {left}")
         else:
+            if left == right:
+                return None  # landmarks too close to tell apart in words
             pieces.append(f"{left} < {var} < {right}")
     return " or ".join(pieces)

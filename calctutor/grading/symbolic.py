@@ -181,7 +181,7 @@ def _confirm(a: sympy.Expr, b: sympy.Expr, how: str, candidates, start: float,
             continue
         if within is not None and precise.value_at(within, point) is None:
             continue
-        if not precise.agree(va, vb):
+        if not precise.agree(va, vb) and precise.differ(a, b, point):
             return SymbolicFinding(DIFFERENT, how, time.perf_counter() - start, point,
                                    (float(va), float(vb)))
     return SymbolicFinding(UNKNOWN, f"{how}, but no point where both are defined confirmed it",
