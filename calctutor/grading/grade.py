@@ -130,10 +130,14 @@ def _partly_defined(verdict: Verdict, what: str) -> Verdict:
 def _beyond_note(verdict: Verdict) -> str:
     found = verdict.numeric
     shown = to_input(verdict.function)
-    whose = shown if verdict.task == "equivalent" else f"{shown} (or its derivative)"
-    return (f"your answer is also defined for {found.beyond}, where {whose} is not; "
-            f"only the domain {found.domain} counts." if found.domain else
-            f"your answer is also defined for {found.beyond}, where {whose} is not.")
+    if verdict.task == "equivalent":
+        tail = f"only where it is defined ({found.domain}) do the two have to agree" if found.domain else ""
+        return f"your answer is also defined for {found.beyond}, where {shown} is not" + (
+            f"; {tail}." if tail else ".")
+    tail = (f"a derivative exists only where the function does ({found.domain}), and there "
+            "your answer is right" if found.domain else "")
+    return (f"your answer is also defined for {found.beyond}, where {shown} or its derivative "
+            "is undefined" + (f"; {tail}." if tail else "."))
 
 
 def expected_text(verdict: Verdict) -> str:

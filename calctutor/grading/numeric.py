@@ -136,7 +136,9 @@ def compare(
     regions = sampling.region_index(single, pts[names[0]]) if single is not None else None
     if single is not None:
         in_domain = _regions_with(regions, domain, len(single.boundaries) + 1)
-        extra["domain"] = sampling.describe_regions(single, names[0], in_domain) if in_domain else None
+        extra["domain"] = (sampling.describe_regions(single, names[0], in_domain,
+                                                     _excluded(single, names[0], expected, function))
+                           if in_domain else None)
     confirmed = 0
 
     def point_at(i) -> dict[str, float]:
@@ -400,6 +402,17 @@ def _nicer_undefined(expected, answer, function, point, pe, marks) -> Counterexa
         if precise.value_at(answer, candidate) is None:
             return Counterexample(candidate, float(ce), float("nan"))
     return Counterexample(point, float(pe), float("nan"))
+
+
+def _excluded(marks, var: str, expected: sympy.Expr, function: sympy.Expr | None) -> frozenset[int]:
+    """Boundaries where the expected value (or the function) is itself undefined."""
+    out = set()
+    for k, b in enumerate(marks.boundaries[:12]):
+        point = {var: float(b)}
+        if precise.value_at(expected, point) is None or (
+                function is not None and precise.value_at(function, point) is None):
+            out.add(k)
+    return frozenset(out)
 
 
 def _plainness(pts: dict[str, np.ndarray], names: list[str], index: np.ndarray) -> np.ndarray:

@@ -396,10 +396,13 @@ def region_index(marks: Landmarks, values: np.ndarray) -> np.ndarray:
 MAX_PIECES = 3
 
 
-def describe_regions(marks: Landmarks, var: str, chosen: list[int]) -> str | None:
+def describe_regions(marks: Landmarks, var: str, chosen: list[int],
+                     cuts: frozenset[int] = frozenset()) -> str | None:
     """Words for a union of regions, printed with the one printer: "x > 0",
     "x < -1 or x > 1", "-20 < x < 20", "all x"; None when that would not be readable
-    (more than MAX_PIECES pieces, or landmarks too close to print apart)."""
+    (more than MAX_PIECES pieces, or landmarks too close to print apart). Adjacent
+    regions are merged except across the boundaries numbered in ``cuts`` (points that
+    are themselves excluded): "x < 0 or x > 0" is said "x != 0"."""
     from calctutor.parsing import to_input
 
     count = len(marks.boundaries) + 1
@@ -408,7 +411,7 @@ def describe_regions(marks: Landmarks, var: str, chosen: list[int]) -> str | Non
         return "nowhere"
     runs: list[tuple[int, int]] = []
     for r in chosen_set:
-        if runs and runs[-1][1] == r - 1:
+        if runs and runs[-1][1] == r - 1 and (r - 1) not in cuts:
             runs[-1] = (runs[-1][0], r)
         else:
             runs.append((r, r))
@@ -434,4 +437,7 @@ def describe_regions(marks: Landmarks, var: str, chosen: list[int]) -> str | Non
             if left == right:
                 return None  # landmarks too close to tell apart in words
             pieces.append(f"{left} < {var} < {right}")
+    if len(pieces) == 2 and len(runs) == 2 and runs[0][0] == 0 and runs[1][1] == count - 1 \
+            and runs[1][0] == runs[0][1] + 1:
+        return f"{var} != {show(marks.boundaries[runs[0][1]])}"
     return " or ".join(pieces)

@@ -90,6 +90,9 @@ def verdict_document(verdict: Verdict) -> dict[str, Any]:
         "decided_by": verdict.decided_by,
         "notes": list(verdict.notes),
         "form": verdict.form,
+        # right only on part of the domain: where the answer holds ("x > 0"), else null
+        "agrees_on": verdict.numeric.agrees_on if verdict.numeric.undefined_answer else None,
+        "domain": verdict.numeric.domain,
     }
     if verdict.diagnosis is not None:
         d = verdict.diagnosis
