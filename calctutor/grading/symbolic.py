@@ -75,7 +75,7 @@ def _is_zero(expr: sympy.Expr) -> bool | None:
                     if sympy.minimal_polynomial(expr, t) == t:
                         return True
             except (ComputationTimeout, NotImplementedError, ValueError, TypeError,
-                    sympy.PolynomialError):
+                    sympy.polys.polyerrors.BasePolynomialError):
                 return None
         return None
     return None
