@@ -35,6 +35,7 @@ POINTS = 48  # box points (the old fixed box stays in the mix)
 LANDMARK_POINTS = 160  # points drawn around landmarks and across scales
 MIN_VALID = 8  # fewer valid points than this: the witness abstains
 MIN_PER_REGION = 3  # agreeing points a region of the domain needs
+MAX_REGION_CONFIRM = 8  # regions that get their own high-precision confirmation
 CONFIRM = 4  # high-precision confirmations of agreement at spread-out points
 SUSPICIOUS = 16  # float64 differences re-checked in high precision
 UNDEFINED_CHECKS = 6  # points where only the answer is undefined, re-checked
@@ -211,10 +212,13 @@ def compare(
     agreed = 0
     by_size = index[np.argsort(np.abs(pts[names[0]][index]))]
     picks = [by_size[int(k)] for k in np.linspace(0, valid - 1, num=min(CONFIRM * 2, valid))]
+    wanted = CONFIRM
     if regions is not None:
-        picks = _spread_by_region(list(index), regions, first_only=True)[:12] + picks
+        firsts = _spread_by_region(list(index), regions, first_only=True)[:MAX_REGION_CONFIRM]
+        picks = firsts + picks
+        wanted = max(CONFIRM, len(firsts))
     for i in picks:
-        if (agreed >= CONFIRM and regions is None) or time.perf_counter() - start > budget:
+        if agreed >= wanted or time.perf_counter() - start > budget:
             break
         found = at(i)
         if found is None:
@@ -374,9 +378,10 @@ def _rounded(point: dict[str, float], marks: dict) -> list[dict[str, float]]:
         plain = np.concatenate([plain, -plain])
         plain = plain[np.argsort(np.abs(plain - v))]
         same = plain[sampling.region_index(marks[n], plain) == region]
-        for c in same[:3]:
-            if not any(abs(c - m) <= 1e-12 * max(1.0, abs(m)) for m in marks[n].centres):
-                out.append({n: float(c)})
+        nearby = [{n: float(c)} for c in same[:3]
+                  if not any(abs(c - m) <= 1e-12 * max(1.0, abs(m)) for m in marks[n].centres)]
+        # a tiny or huge point reads badly: plain numbers of the same region first
+        out = nearby + out if not 0.1 <= abs(v) <= 1000 else out + nearby
     return out
 
 

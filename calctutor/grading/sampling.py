@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import sympy
@@ -163,35 +164,46 @@ def edges_of(exprs: list[sympy.Expr]) -> tuple[list[sympy.Expr], list[sympy.Expr
     Smooth arguments: the non-linear arguments of every other function, whose critical
     points are where a narrow bump sits.
     """
+    edges: list[sympy.Expr] = []
+    bumps: list[sympy.Expr] = []
+    for expr in exprs:
+        e, b = _edges_one(expr)
+        edges += e
+        bumps += b
+    return _unique(edges), _unique(bumps)
+
+
+@lru_cache(maxsize=1024)
+def _edges_one(expr: sympy.Expr) -> tuple[tuple, tuple]:
+    """:func:`edges_of` for one expression, cached."""
     from calctutor.rules import row_for
 
     edges: list[sympy.Expr] = []
     bumps: list[sympy.Expr] = []
-    for expr in exprs:
-        for node in sympy.preorder_traversal(expr):
-            if node.is_Atom or not node.free_symbols:
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Atom or not node.free_symbols:
+            continue
+        if node.is_Pow:
+            base, exp = node.args
+            if not base.free_symbols:
+                if exp.free_symbols:
+                    bumps.append(exp)
                 continue
-            if node.is_Pow:
-                base, exp = node.args
-                if not base.free_symbols:
-                    if exp.free_symbols:
-                        bumps.append(exp)
-                    continue
-                if exp.is_number and exp.is_Integer and exp > 0:
-                    continue
-                edges.append(base)  # pole (negative power), root's domain edge, or u > 0
+            if exp.is_number and exp.is_Integer and exp > 0:
                 continue
-            if node.is_Add or node.is_Mul:
-                continue
-            row = row_for(node)
-            if row is not None:
-                found = _row_edges(row, list(node.args))
-                edges += found
-                if not found:
-                    bumps += [a for a in node.args if a.free_symbols]
-            elif isinstance(node, sympy.Function):
+            edges.append(base)  # pole (negative power), root's domain edge, or u > 0
+            continue
+        if node.is_Add or node.is_Mul:
+            continue
+        row = row_for(node)
+        if row is not None:
+            found = _row_edges(row, list(node.args))
+            edges += found
+            if not found:
                 bumps += [a for a in node.args if a.free_symbols]
-    return _unique(edges), _unique(bumps)
+        elif isinstance(node, sympy.Function):
+            bumps += [a for a in node.args if a.free_symbols]
+    return tuple(_unique(edges)), tuple(_unique(bumps))
 
 
 def _unique(items: list[sympy.Expr]) -> list[sympy.Expr]:
@@ -218,6 +230,9 @@ def _constants(exprs: list[sympy.Expr]) -> list[float]:
 def _exact_roots(expr: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr] | None:
     """Real zeros (and poles) of a univariate expression, exactly, when it is a polynomial
     or rational function of low degree; None when that does not apply."""
+    slope = sympy.diff(expr, var)
+    if slope.is_number:  # linear: one root, exactly
+        return [] if slope == 0 else [-expr.xreplace({var: 0}) / slope]
     try:
         num, den = sympy.fraction(sympy.together(expr))
         roots: list[sympy.Expr] = []
@@ -307,21 +322,11 @@ def landmarks(exprs: list[sympy.Expr], var: str, names: list[str], budget: float
                 if kind == "edge":
                     solved += _solve_for(target, x, budget / 4)
                 continue
-            exact = _exact_roots(target, x)
-            if exact is None:
-                try:
-                    with time_limit(max(0.05, budget - (time.perf_counter() - start)), "finding landmarks"):
-                        found = _numeric_roots(target, var, 100 * scale)
-                except ComputationTimeout:
-                    found = []
-                values = [(None, r) for r in found]
-            else:
+            try:
+                values = _roots_of(target, x, var, 100 * scale,
+                                   max(0.05, budget - (time.perf_counter() - start)))
+            except ComputationTimeout:
                 values = []
-                for r in exact:
-                    try:
-                        values.append((r, float(r)))
-                    except (TypeError, ValueError):
-                        continue
             for r, v in values:
                 if not math.isfinite(v):
                     continue
@@ -329,13 +334,47 @@ def landmarks(exprs: list[sympy.Expr], var: str, names: list[str], budget: float
                 if kind == "edge" and all(abs(v - f) > 1e-12 * max(1.0, abs(v)) for f in floats):
                     floats.append(v)
                     boundaries.append(r if r is not None else sympy.Float(v, 17))
-    order = sorted(range(len(floats)), key=lambda i: abs(floats[i]))[:MAX_LANDMARKS]
+    # exact landmarks (kinks and edges solved exactly) are all kept; landmarks found
+    # numerically (the poles of tan, say: infinitely many) fill up to MAX_LANDMARKS more
+    exact_ones = [i for i in range(len(floats)) if not isinstance(boundaries[i], sympy.Float)]
+    numeric_ones = [i for i in range(len(floats)) if isinstance(boundaries[i], sympy.Float)]
+    order = (sorted(exact_ones, key=lambda i: abs(floats[i]))[:MAX_LANDMARKS]
+             + sorted(numeric_ones, key=lambda i: abs(floats[i]))[:MAX_LANDMARKS])
     keep = sorted(order, key=lambda i: floats[i])
     boundaries = [boundaries[i] for i in keep]
     kept = [floats[i] for i in keep]
     centres = sorted(set(centres), key=abs)[: 2 * MAX_LANDMARKS]
     scale = max([scale] + [abs(v) for v in kept])
     return Landmarks(tuple(boundaries), tuple(centres), scale, smallest, tuple(solved))
+
+
+_ROOTS: dict = {}
+
+
+def _roots_of(target: sympy.Expr, x: sympy.Symbol, var: str, span: float,
+              seconds: float) -> list[tuple[sympy.Expr | None, float]]:
+    """(exact root or None, float root) of a univariate edge; cached per edge, since a
+    batch or a diagnosis asks about the same expressions again and again."""
+    from calctutor.timeouts import time_limit
+
+    key = (target, var, span)
+    if key in _ROOTS:
+        return _ROOTS[key]
+    exact = _exact_roots(target, x)
+    if exact is None:
+        with time_limit(seconds, "finding landmarks"):
+            values = [(None, r) for r in _numeric_roots(target, var, span)]
+    else:
+        values = []
+        for r in exact:
+            try:
+                values.append((r, float(r)))
+            except (TypeError, ValueError):
+                continue
+    if len(_ROOTS) > 4096:
+        _ROOTS.clear()
+    _ROOTS[key] = values
+    return values
 
 
 def _solve_for(edge: sympy.Expr, x: sympy.Symbol, budget: float) -> list[sympy.Expr]:
