@@ -25,6 +25,9 @@ __all__ = ["teacher_form", "size"]
 
 #: Wall-clock budget for sympy.simplify on one result.
 SIMPLIFY_SECONDS = 0.5
+#: Budget for recombining a large fraction (partial fractions of an integrand, with
+#: radicals in the coefficients, take a while to cancel).
+FRACTION_SECONDS = 1.5
 #: Above these many operations the slower rewrites are skipped (factor is superlinear).
 FACTOR_MAX = 40
 BIG = 120
@@ -145,7 +148,7 @@ def teacher_form(raw: sympy.Expr, *, baseline: sympy.Expr | None = None,
             # one fraction in lowest terms: the partial fractions of an integrand recombine
             before = len(candidates)
             attempt(lambda e: sympy.cancel(sympy.together(e)), "combined into one fraction",
-                    timeout, source)
+                    None if timeout is None else max(timeout, FRACTION_SECONDS), source)
             if len(candidates) > before:
                 attempt(lambda e: sympy.factor(candidates[-1][0]), "combined into one fraction",
                         timeout, source)
