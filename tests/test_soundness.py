@@ -284,3 +284,29 @@ def test_batch_order_zero_is_order_zero():
     assert doc["correct"] is True and doc["order"] == 0
     doc = grade_row({"id": "d", "function": "x^3", "answer": "3x^2"})  # default order 1
     assert doc["correct"] is True and doc["order"] == 1
+
+
+# ── the expected answer is a teacher's: no larger than the textbook integrand ───────
+
+X6 = ("atan(x/2^(1/6))/(3*2^(5/6)) + (atan(2*x/2^(1/6) - sqrt(3)) + atan(2*x/2^(1/6) + sqrt(3)))"
+      "/(6*2^(5/6)) + sqrt(3)*ln((x^2 + sqrt(3)*2^(1/6)*x + 2^(1/3))/(x^2 - sqrt(3)*2^(1/6)*x"
+      " + 2^(1/3)))/(12*2^(5/6))")
+
+
+@pytest.mark.parametrize("antiderivative, integrand", [
+    ("ln(abs(x))", "1/x"),
+    ("ln(abs(x^2 - 4))", "2*x/(x^2 - 4)"),
+    ("ln(abs(x + 1)) - ln(abs(x + 2))", "1/((x + 1)*(x + 2))"),
+    ("ln(abs((x - 1)/(x + 1)))/2", "1/(x^2 - 1)"),
+    ("-ln(abs(cos(x)))", "tan(x)"),
+    ("sin(x) - sin(x)^3/3", "cos(x)^3"),
+    (X6, "1/(x^6 + 2)"),
+])
+def test_expected_derivative_of_a_textbook_antiderivative_is_the_textbook_size(antiderivative,
+                                                                              integrand):
+    import sympy
+
+    code, doc = cli_json("--", antiderivative, integrand)
+    assert (code, doc["correct"]) == (0, True)
+    assert sympy.count_ops(parse(doc["expected"])) <= sympy.count_ops(parse(integrand))
+    assert "Piecewise" not in doc["expected"]

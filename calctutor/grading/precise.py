@@ -81,6 +81,7 @@ def _mp_functions():
 
     return {
         "exp": mpmath.exp, "log": log, "sqrt": sqrt,
+        "cbrt": lambda u: mpmath.sign(u) * mpmath.cbrt(abs(u)),  # the real cube root
         "log10": lambda u: log(u) / mpmath.log(10), "log2": lambda u: log(u) / mpmath.log(2),
         "sin": mpmath.sin, "cos": mpmath.cos, "tan": lambda u: mpmath.sin(u) * recip(mpmath.cos(u)),
         "sec": lambda u: recip(mpmath.cos(u)), "csc": lambda u: recip(mpmath.sin(u)),
