@@ -131,6 +131,8 @@ def compare(
         f_ok = (np.isfinite(_safe(lambda p: evaluate(function, p), pts)) if function is not None
                 else np.ones(len(e_vals), bool))
         domain = np.isfinite(e_vals) & f_ok
+        positive_only = bool(domain.sum()) and all(
+            (pts[n][domain] > 0).all() for n in names)
     a_ok = np.isfinite(a_vals)
     both = domain & a_ok
     single = marks[names[0]] if len(names) == 1 else None
@@ -154,7 +156,8 @@ def compare(
     # 1. float64 differences at points where both are defined, confirmed in high precision
     index = np.flatnonzero(both)
     valid = len(index)
-    extra["samples"] = tuple(point_at(i) for i in index[np.linspace(0, max(valid - 1, 0), num=min(8, valid)).astype(int)]) if valid else ()
+    spread = index[np.linspace(0, max(valid - 1, 0), num=min(8, valid)).astype(int)] if valid else []
+    extra["samples"] = tuple(point_at(i) for i in spread)  # for the symbolic witness
     e_b, a_b = e_vals[index], a_vals[index]
     scale = np.maximum(1.0, np.maximum(np.abs(e_b), np.abs(a_b)))
     gap = np.abs(e_b - a_b)
