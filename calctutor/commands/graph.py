@@ -64,6 +64,14 @@ class GraphResult:
             return {v: None for v in self.variables}
         return {v: _scalar(g) for v, g in self.reverse.gradient.items()}
 
+    def on_kink(self, index: int) -> bool:
+        """Does node ``index`` sit on its table kink at the point (its local derivative is
+        then the table's named convention, not a slope)?"""
+        if self.reverse is None:
+            return False
+        node_id = self.graph.nodes[index].id
+        return any(k.node == node_id and bool(k.mask.any()) for k in self.reverse.kinks)
+
     @property
     def messages(self) -> list[str]:
         """Why something is undefined, and kinks, in words."""
@@ -128,7 +136,7 @@ def analyse(graph: Graph, text: str, point: dict[str, float] | None,
 
 def _read_point(at: str, graph: Graph) -> tuple[dict[str, str], dict[str, float]]:
     from calctutor.parsing import to_input
-    from calctutor.points import parse_point
+    from calctutor.points import parse_point, to_float
 
     variables = list(graph.variables)
     exact = parse_point(at, variables)
@@ -142,8 +150,8 @@ def _read_point(at: str, graph: Graph) -> tuple[dict[str, str], dict[str, float]
                         f"write it as {','.join(f'{v}=…' for v in variables)}")
     values: dict[str, float] = {}
     for name, value in exact.items():
-        number = complex(sympy.N(value, 20))
-        if number.imag != 0 or not math.isfinite(number.real):
+        number = to_float(value)
+        if number is None:
             raise CalcError(f"the value of {name} must be a finite real number")
-        values[name] = number.real
+        values[name] = number
     return {k: to_input(v) for k, v in exact.items()}, values
