@@ -310,3 +310,12 @@ def test_expected_derivative_of_a_textbook_antiderivative_is_the_textbook_size(a
     assert (code, doc["correct"]) == (0, True)
     assert sympy.count_ops(parse(doc["expected"])) <= sympy.count_ops(parse(integrand))
     assert "Piecewise" not in doc["expected"]
+
+
+def test_every_table_row_has_a_real_50_digit_evaluator():
+    """A new row without one would silently fall back to SymPy's sign-blind evaluation."""
+    from calctutor.primitives import PRIMITIVES
+
+    functions = precise._mp_functions()
+    missing = [row.name for row in PRIMITIVES if precise._key(row.numpy) not in functions]
+    assert not missing

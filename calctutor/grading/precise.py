@@ -82,6 +82,8 @@ def _mp_functions():
     return {
         "exp": mpmath.exp, "log": log, "sqrt": sqrt,
         "cbrt": lambda u: mpmath.sign(u) * mpmath.cbrt(abs(u)),  # the real cube root
+        "log1p": lambda u: log(1 + u), "expm1": mpmath.expm1,
+        "erf": mpmath.erf, "gelu": lambda u: u / 2 * (1 + mpmath.erf(u / mpmath.sqrt(2))),
         "log10": lambda u: log(u) / mpmath.log(10), "log2": lambda u: log(u) / mpmath.log(2),
         "sin": mpmath.sin, "cos": mpmath.cos, "tan": lambda u: mpmath.sin(u) * recip(mpmath.cos(u)),
         "sec": lambda u: recip(mpmath.cos(u)), "csc": lambda u: recip(mpmath.sin(u)),
@@ -136,7 +138,7 @@ def _real_value(expr: sympy.Expr, env: dict, memo: dict):
         from calctutor.rules import row_for
 
         row = row_for(expr)
-        fn = _MP.get(row.numpy) if row is not None else None
+        fn = _MP.get(_key(row.numpy)) if row is not None else None
         if fn is None:
             raise _Unsupported
         args = expr.args[:1] if row.name == "step" else expr.args
@@ -145,6 +147,12 @@ def _real_value(expr: sympy.Expr, env: dict, memo: dict):
         raise _Undefined
     memo[expr] = value
     return value
+
+
+def _key(numpy_key: str) -> str:
+    """The function's own name in a table ``numpy`` key: "numpy:arcsin" → "arcsin",
+    "calctutor.mathfuncs:gelu.numpy" → "gelu" (plain keys such as "sec" stay)."""
+    return numpy_key.rsplit(":", 1)[-1].split(".")[0]
 
 
 def _power(expr: sympy.Expr, env: dict, memo: dict):
