@@ -76,7 +76,11 @@ def grade_row(row: dict[str, Any]) -> dict[str, Any]:
         function = _text(row, "function")
         answer = _text(row, "answer")
         variable = str(row.get("variable") or "x")
-        order = int(row.get("order") or 1) if str(row.get("order") or "1").strip().lstrip("-").isdigit() else None
+        raw_order = row.get("order")
+        if raw_order is None or (isinstance(raw_order, str) and not raw_order.strip()):
+            raw_order = 1  # absent or blank means the default; 0 is a real order
+        order_text = str(raw_order).strip()
+        order = int(order_text) if order_text.lstrip("-").isdigit() else None
         if order is None:
             raise CalcError(f"order must be a whole number, got {row.get('order')!r}")
         task = str(row.get("task") or "derivative")

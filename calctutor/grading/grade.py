@@ -45,15 +45,23 @@ def grade(
     if task == "derivative":
         values = derivative_values(function, variable, order)
     found_numeric = numeric.compare(expected, answer, names, expected_values=values,
+                                    function=function if task == "derivative" else None,
                                     branch_points=(task == "equivalent"))
     # A confirmed counterexample already decides (rule 1): the symbolic witness then gets
     # only its cheap checks, so a wrong answer is answered quickly.
     budget = 0.05 if found_numeric.status == symbolic.DIFFERENT else 1.5
-    found_symbolic = symbolic.compare(expected, answer, budget=budget)
+    found_symbolic = symbolic.compare(expected, answer, budget=budget,
+                                      candidates=found_numeric.samples,
+                                      within=function if task == "derivative" else None)
     if found_numeric.status == symbolic.DIFFERENT and found_symbolic.status == symbolic.UNKNOWN:
         found_symbolic = replace(found_symbolic, how="only quick checks: a confirmed "
                                  "counterexample already decides")
     correct, decided_by = decide(found_symbolic, found_numeric)
+    if decided_by == "symbolic" and not correct and found_symbolic.point is not None:
+        # the symbolic witness's confirmed point is the counterexample to show
+        theirs, mine = found_symbolic.values
+        found_numeric = replace(found_numeric, counterexample=numeric.Counterexample(
+            found_symbolic.point, theirs, mine))
 
     verdict = Verdict(
         correct=bool(correct), task=task, function=function, answer=answer, expected=expected,
@@ -61,8 +69,16 @@ def grade(
         decided_by=decided_by,
     )
     what = "the derivative" if task == "derivative" else "the expression"
+    if found_numeric.undefined_answer:
+        return _partly_defined(verdict, what)
     if correct:
         verdict.message = f"Correct: your answer equals {what}."
+        if found_numeric.beyond:
+            verdict.notes.append(_beyond_note(verdict))
+        if found_numeric.undefined_at:
+            where = ", ".join(f"{k} = {v:.12g}" for k, v in found_numeric.undefined_at.items())
+            verdict.notes.append(f"equal where both are defined; your answer is undefined at "
+                                 f"some points where {what} is defined (for example {where})")
         note = almost_everywhere_note(function if task == "derivative" else expected)
         if note:
             verdict.notes.append(note)
@@ -88,6 +104,40 @@ def grade(
     verdict.mistake = "unknown"
     verdict.message = counterexample_message(verdict)
     return verdict
+
+
+def _partly_defined(verdict: Verdict, what: str) -> Verdict:
+    """The answer is undefined on part of the domain: right at most where it is defined."""
+    found = verdict.numeric
+    verdict.correct = False
+    verdict.mistake = "unknown"
+    counter = found.counterexample
+    where = ", ".join(f"{k} = {v:.12g}" for k, v in counter.point.items()) if counter else ""
+    at_point = (f" At {where} {what} is {counter.expected:.6g}, but your answer is undefined."
+                if counter else "")
+    if found.agrees_on:
+        missing = f"for {found.undefined_on}" if found.undefined_on else "on part of the domain"
+        verdict.message = (f"Right only for {found.agrees_on}: there your answer equals {what}, "
+                           f"but it is undefined {missing}, where {what} exists.{at_point}")
+        verdict.notes.append(f"where both are defined ({found.agrees_on}) your answer agrees; "
+                             "a teacher may accept it with that restriction")
+    else:
+        verdict.message = (f"Not quite: your answer is undefined at points where {what} "
+                           f"exists.{at_point}")
+    return verdict
+
+
+def _beyond_note(verdict: Verdict) -> str:
+    found = verdict.numeric
+    shown = to_input(verdict.function)
+    if verdict.task == "equivalent":
+        tail = f"only where it is defined ({found.domain}) do the two have to agree" if found.domain else ""
+        return f"your answer is also defined for {found.beyond}, where {shown} is not" + (
+            f"; {tail}." if tail else ".")
+    tail = (f"a derivative exists only where the function does ({found.domain}), and there "
+            "your answer is right" if found.domain else "")
+    return (f"your answer is also defined for {found.beyond}, where {shown} or its derivative "
+            "is undefined" + (f"; {tail}." if tail else "."))
 
 
 def expected_text(verdict: Verdict) -> str:

@@ -3,9 +3,14 @@
 Only transformations valid for real variables are used (all our symbols are declared
 real, so SymPy already turns sqrt(x^2) into |x| and never "simplifies" it into x).
 Machine-learning functions are rewritten in exponentials first, so sigmoid(2x) can meet
-tanh(x)/2 + 1/2. Each attempt is time-boxed; the witness answers "unknown" rather than
-guess. It can prove "different" only where that is decidable: a non-zero constant
-difference, or rational functions whose combined numerator is not zero.
+tanh(x)/2 + 1/2. Nested radicals are denested (``sqrtdenest``, ``radsimp``) and constant
+coefficients are tested exactly by their minimal polynomial, so sqrt(3 - 2 sqrt(2)) meets
+sqrt(2) - 1. Each attempt is time-boxed; the witness answers "unknown" rather than guess.
+
+It says "different" only with a point: where a normalisation suggests a difference (a
+non-zero constant, or rational functions whose combined numerator is not zero), both
+expressions are evaluated in 50-digit arithmetic at candidate points where both are
+defined, and only a confirmed difference there counts; otherwise "unknown".
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import time
 from dataclasses import dataclass
 
 import sympy
+
+from calctutor.grading import precise
 
 from calctutor.errors import ComputationTimeout
 from calctutor.mathfuncs import logsumexp, relu, sigmoid, softplus
@@ -27,6 +34,8 @@ class SymbolicFinding:
     status: str  # equal | different | unknown
     how: str  # which normalisation decided it, for the verdict's explanation
     seconds: float
+    point: dict[str, float] | None = None  # where "different" was confirmed
+    values: tuple[float, float] | None = None  # (a, b) there
 
 
 def _exp_form(expr: sympy.Expr) -> sympy.Expr:
@@ -49,7 +58,8 @@ def _exp_form(expr: sympy.Expr) -> sympy.Expr:
 
 
 def _is_zero(expr: sympy.Expr) -> bool | None:
-    """True if expr is structurally 0, False if it is a provably non-zero number, else None."""
+    """True if expr is 0 (structurally, or an algebraic number whose minimal polynomial
+    is t), False if it is a provably non-zero number, else None."""
     if expr == 0:
         return True
     if expr.is_number:
@@ -58,15 +68,38 @@ def _is_zero(expr: sympy.Expr) -> bool | None:
         value = expr.evalf(60)
         if value.is_Number and abs(value) > sympy.Float("1e-45", 60):
             return False
+        if expr.is_algebraic is not False and not expr.has(sympy.Float):
+            t = sympy.Dummy("t")
+            try:
+                with time_limit(0.3, "a minimal polynomial"):
+                    if sympy.minimal_polynomial(expr, t) == t:
+                        return True
+            except (ComputationTimeout, NotImplementedError, ValueError, TypeError,
+                    sympy.polys.polyerrors.BasePolynomialError):
+                return None
         return None
     return None
 
 
-def compare(a: sympy.Expr, b: sympy.Expr, budget: float = 2.0) -> SymbolicFinding:
-    """Decide symbolically whether a and b are equal as real functions."""
+def _denest(expr: sympy.Expr) -> sympy.Expr:
+    """Nested square roots denested and denominators rationalised, where SymPy can."""
+    return sympy.expand(sympy.radsimp(sympy.sqrtdenest(sympy.expand(expr))))
+
+
+def compare(a: sympy.Expr, b: sympy.Expr, budget: float = 2.0,
+            candidates: list[dict[str, float]] | tuple = (),
+            within: sympy.Expr | None = None) -> SymbolicFinding:
+    """Decide symbolically whether a and b are equal as real functions.
+
+    ``candidates`` are points inside the domain (from the numeric witness) where a
+    suspected difference is confirmed; a few plain points are tried as well. A point
+    counts only where ``within`` (the function, for a derivative) is defined too.
+    """
     start = time.perf_counter()
 
     def done(status: str, how: str) -> SymbolicFinding:
+        if status == DIFFERENT:
+            return _confirm(a, b, how, candidates, start, within)
         return SymbolicFinding(status, how, time.perf_counter() - start)
 
     if a == b:
@@ -81,6 +114,7 @@ def compare(a: sympy.Expr, b: sympy.Expr, budget: float = 2.0) -> SymbolicFindin
     attempts = (
         ("expanding", lambda d: sympy.expand(d)),
         ("cancelling", lambda d: sympy.cancel(sympy.together(d))),
+        ("denesting radicals", lambda d: sympy.cancel(sympy.together(_denest(d)))),
         ("rewriting in exponentials", lambda d: sympy.cancel(sympy.expand(_exp_form(d).rewrite(sympy.exp)))),
         ("simplifying", lambda d: sympy.simplify(d)),
         ("simplifying in exponentials", lambda d: sympy.simplify(_exp_form(d).rewrite(sympy.exp))),
@@ -103,7 +137,7 @@ def compare(a: sympy.Expr, b: sympy.Expr, budget: float = 2.0) -> SymbolicFindin
             return done(EQUAL, how)
         if zero is False:
             return done(DIFFERENT, f"{how} leaves a non-zero constant")
-        if how == "cancelling" and _rational_nonzero(result):
+        if how == "denesting radicals" and _rational_nonzero(result):
             return done(DIFFERENT, "the difference of two rational functions is not zero")
     return done(UNKNOWN, "no normalisation reduced the difference to 0")
 
@@ -116,4 +150,39 @@ def _rational_nonzero(expr: sympy.Expr) -> bool:
     if expr.has(sympy.Float):
         return False
     numerator, _ = sympy.fraction(expr)
-    return sympy.expand(numerator) != 0
+    try:
+        coefficients = sympy.Poly(sympy.expand(numerator), *symbols).coeffs()
+    except sympy.PolynomialError:
+        return False
+    # one coefficient provably non-zero (exactly, by its minimal polynomial or 60 digits)
+    return any(_is_zero(c) is False for c in coefficients)
+
+
+#: plain points tried when the caller has none inside the domain
+_PLAIN = (0.7, -1.3, 2.5, 0.2, -4.0, 11.0, 150.0, -0.45)
+
+
+def _confirm(a: sympy.Expr, b: sympy.Expr, how: str, candidates, start: float,
+             within: sympy.Expr | None = None) -> SymbolicFinding:
+    """'different' only with a point where both are defined and differ in 50 digits."""
+    names = sorted({s.name for s in a.free_symbols | b.free_symbols})
+    points = [dict(p) for p in candidates if set(names) <= set(p)]
+    if not names:
+        points = [{}]
+    else:
+        points += [{n: _PLAIN[(i + k) % len(_PLAIN)] for k, n in enumerate(names)}
+                   for i in range(len(_PLAIN))]
+    for point in points[:16]:
+        if time.perf_counter() - start > 3.0:
+            break
+        point = {n: point[n] for n in names}
+        va, vb = precise.value_at(a, point), precise.value_at(b, point)
+        if va is None or vb is None:
+            continue
+        if within is not None and precise.value_at(within, point) is None:
+            continue
+        if not precise.agree(va, vb) and precise.differ(a, b, point):
+            return SymbolicFinding(DIFFERENT, how, time.perf_counter() - start, point,
+                                   (float(va), float(vb)))
+    return SymbolicFinding(UNKNOWN, f"{how}, but no point where both are defined confirmed it",
+                           time.perf_counter() - start)

@@ -1,15 +1,14 @@
 """The rule that turns two witnesses into a verdict, and the verdict itself.
 
 The rule, in order (documented in docs/grading.md):
-1. The numeric witness found a counterexample *confirmed in 50-digit arithmetic* at a
-   point where both expressions are defined → wrong. (A confirmed counterexample is a
-   proof; no normalisation can outvote it.)
+1. Either witness found a counterexample *confirmed in 50-digit arithmetic* at a point
+   of the domain where both expressions are defined → wrong. (A confirmed
+   counterexample is a proof; no normalisation can outvote it.) The symbolic witness
+   says "different" only with such a point.
 2. The symbolic witness proved the difference is 0 → correct.
 3. The numeric witness found agreement at every sampled point, each confirmed in high
    precision → correct, "checked at N points".
-4. The symbolic witness proved a difference (non-zero constant, or rational functions
-   with a non-zero numerator) → wrong.
-5. Neither could decide → not accepted, and the message says so: we never call an
+4. Neither could decide → not accepted, and the message says so: we never call an
    answer right without a witness for it.
 """
 
@@ -67,12 +66,12 @@ def decide(symbolic: SymbolicFinding, numeric: NumericFinding) -> tuple[bool | N
     """(correct?, which witness decided) by the documented rule; None when undecided."""
     if numeric.status == DIFFERENT:
         return False, "numeric"
+    if symbolic.status == DIFFERENT:  # always with a confirmed point (symbolic._confirm)
+        return False, "symbolic"
     if symbolic.status == EQUAL:
         return True, "symbolic"
     if numeric.status == EQUAL:
         return True, "numeric"
-    if symbolic.status == DIFFERENT:
-        return False, "symbolic"
     return None, "none"
 
 
@@ -92,6 +91,9 @@ def verdict_document(verdict: Verdict) -> dict[str, Any]:
         "decided_by": verdict.decided_by,
         "notes": list(verdict.notes),
         "form": verdict.form,
+        # right only on part of the domain: where the answer holds ("x > 0"), else null
+        "agrees_on": verdict.numeric.agrees_on if verdict.numeric.undefined_answer else None,
+        "domain": verdict.numeric.domain,
     }
     if verdict.diagnosis is not None:
         d = verdict.diagnosis

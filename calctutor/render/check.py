@@ -56,7 +56,9 @@ def to_rich(verdict: Verdict):
     from rich.text import Text
 
     ok = verdict.correct
-    headline = Text("✓ Correct" if ok else "✗ Not quite", style=RESULT_STYLE if ok else WRONG_STYLE)
+    agrees_on = verdict.numeric.agrees_on if verdict.numeric.undefined_answer else None
+    title = "✓ Correct" if ok else f"✗ Right only for {agrees_on}" if agrees_on else "✗ Not quite"
+    headline = Text(title, style=RESULT_STYLE if ok else WRONG_STYLE)
     parts = [headline, Text(_question(verdict), style=NOTE_STYLE), Text(""), Text(verdict.message)]
     d = verdict.diagnosis
     if d is not None:
