@@ -49,4 +49,5 @@ def check_command(
         verdict = run_check(read_expression(function), read_expression(answer), wrt=wrt,
                             order=order, task=task)
         emit(verdict, view, as_json=json_out, plain=plain)
-    raise typer.Exit(0 if verdict.correct else 1)
+        if not verdict.correct:
+            raise typer.Exit(1)
