@@ -142,7 +142,7 @@ def test_a_dumb_terminal_with_a_slow_line_in_a_pseudo_terminal(tmp_path):
         child.expect(r"4\*x\^3")
         child.expect("> ")
         child.send("\x04")
-        child.expect(pexpect.EOF)
+        child.expect(pexpect.EOF, timeout=180)
     finally:
         child.close()
     assert child.exitstatus == 0
