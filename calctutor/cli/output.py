@@ -211,3 +211,25 @@ def _error_document(exc: CalcError) -> dict:
     if position is not None:
         doc["position"] = position
     return doc
+
+
+def usage_error_as_json(exc: BaseException) -> int:
+    """A usage error raised by Typer/Click outside any command body: the JSON error
+    document on stdout, the usual message on stderr; the exit code."""
+    if not _is_click(exc):
+        message, code = describe_exception(exc)
+        _fail(True, message)
+        return code
+    if type(exc).__name__ == "Abort":
+        _fail(True, "aborted")
+        return 1
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    _write_safely(sys.stdout, dump_json({"error": message}) + "\n")
+    show = getattr(exc, "show", None)
+    if callable(show):
+        try:
+            show()
+        except Exception:  # noqa: BLE001
+            _write_safely(sys.stderr, f"error: {message}\n")
+    return int(getattr(exc, "exit_code", 2) or 2)
