@@ -22,6 +22,9 @@ def check_command(
     batch: Annotated[Path | None, typer.Option("--batch", help="Grade every row of a JSON Lines or CSV file (- for stdin).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for --batch (default: all cores).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write batch results here instead of stdout.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue a batch: skip the rows already in --output, append the rest.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    batch_format: Annotated[str | None, typer.Option("--format", help="Batch input format: [cyan]jsonl[/cyan] or [cyan]csv[/cyan] (default: from the file name or its first line).")] = None,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
 ) -> None:
@@ -32,10 +35,11 @@ def check_command(
     [cyan]calctutor check --batch answers.jsonl --jobs 2[/cyan]
     """
     if batch is not None:
-        with guarded():
+        with guarded(watch=False):  # each row has its own limit
             from calctutor.cli.batch_view import run_batch_cli
 
-            run_batch_cli(batch, jobs, output, plain)
+            run_batch_cli(batch, jobs, output, plain, resume=resume, force=force,
+                          fmt=batch_format)
         return
     with guarded(json_out):
         from calctutor.errors import CalcError
