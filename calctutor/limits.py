@@ -19,6 +19,6 @@ DEFAULT_TIMEOUT_SECONDS = 10.0  # wall-clock limit for one symbolic computation
 
 # ── the watchdog (calctutor/watchdog.py) ────────────────────────────────────────────────
 DEFAULT_BUDGET_SECONDS = 8.0  # hard wall-clock limit of one command / REPL line / batch row
-MAX_BUDGET_SECONDS = 3600.0  # --timeout is at most this
+MAX_BUDGET_SECONDS = 600.0  # --timeout is at most this (as the timeout setting)
 WORKER_MEMORY_HEADROOM_MB = 1536  # address space a worker may add to what it had at fork
 STOP_GRACE_SECONDS = 0.3  # a batch worker is killed this long after its own alarm was due

@@ -67,18 +67,25 @@ def test_parse_errors_survive_the_pipe_even_when_they_do_not_pickle():
     assert kind == "err" and isinstance(back, CalcError) and back.render() == exc.render()
 
 
-@pytest.mark.parametrize("text", ["0", "-1", "abc", "nan", "1e9"])
+@pytest.mark.parametrize("text", ["0", "-1", "abc", "nan", "1e9", "601"])
 def test_bad_budgets_are_refused(text):
     with pytest.raises(CalcError):
         watchdog.parse_budget(text)
 
 
-def test_budget_comes_from_the_environment_then_the_default(monkeypatch):
+def test_budget_comes_from_the_option_then_the_setting(monkeypatch, tmp_path):
+    from calctutor import settings
+
+    monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path))
     monkeypatch.setattr(watchdog, "_budget_override", None)
+    monkeypatch.setattr(settings, "_CACHE", None)
     monkeypatch.setenv(watchdog.TIMEOUT_VARIABLE, "2.5")
     assert watchdog.budget() == 2.5
+    monkeypatch.setattr(settings, "_CACHE", None)
     monkeypatch.setenv(watchdog.TIMEOUT_VARIABLE, "nonsense")
     assert watchdog.budget() == watchdog.DEFAULT_BUDGET_SECONDS
+    watchdog.set_budget("1.5")
+    assert watchdog.budget() == 1.5
 
 
 # ── the alarm (soft limit) ────────────────────────────────────────────────────────────
