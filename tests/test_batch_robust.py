@@ -201,3 +201,53 @@ def test_kill_9_of_a_two_worker_batch_leaves_no_worker_and_resumes_exactly(tmp_p
     rerun = subprocess.run(argv, env=env, capture_output=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert [d["id"] for d in _docs(out.read_bytes())] == list(range(40))
+
+
+def _class_file(tmp_path):
+    rows = []
+    answers = {"sin(x^2)": ["2x cos(x^2)", "cos(x^2)"], "ln(x^2+1)": ["2x/(x^2+1)", "1/(x^2+1)"]}
+    for s in range(4):
+        for fn, options in answers.items():
+            rows.append({"id": f"{s}{fn}", "student": f"s{s}", "function": fn,
+                         "answer": options[s % 2]})
+    rows.append({"id": "bad", "student": "s0", "function": "sin(x^2)", "answer": "2x +* 1"})
+    path = tmp_path / "class.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".md", ".html", ".csv"])
+def test_the_teachers_report_per_problem_and_learner(tmp_path, suffix):
+    path = _class_file(tmp_path)
+    report = tmp_path / f"report{suffix}"
+    out = tmp_path / "out.jsonl"
+    done = _cli("check", "--batch", str(path), "--output", str(out), "--report", str(report),
+                home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = report.read_text()
+    assert "missing_chain_factor" in text and "cos(x^2)" in text and "1/(x^2+1)" in text
+    assert "s3" in text  # the learners
+    if suffix == ".md":
+        assert "50% correct, 1 could not be read" in text
+    if suffix == ".html":
+        assert "<svg" in text and "Mistakes per problem" in text
+    docs = _docs(out.read_bytes())
+    assert [d.get("student") for d in docs][:2] == ["s0", "s0"]
+
+
+def test_a_report_over_several_shards_without_regrading(tmp_path):
+    path = _class_file(tmp_path)
+    lines = path.read_text().splitlines(keepends=True)
+    shards = []
+    for n, piece in enumerate((lines[:4], lines[4:])):
+        shard = tmp_path / f"shard{n}.jsonl"
+        shard.write_text("".join(piece))
+        out = tmp_path / f"shard{n}.out.jsonl"
+        assert _cli("check", "--batch", str(shard), "--output", str(out),
+                    home=tmp_path).returncode == 0
+        shards.append(out)
+    report = tmp_path / "all.md"
+    done = _cli("check", "--results", str(shards[0]), "--results", str(shards[1]),
+                "--report", str(report), home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "9 answers, 2 problems, 4 learners" in report.read_text()

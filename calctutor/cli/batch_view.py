@@ -24,7 +24,8 @@ from calctutor.errors import CalcError
 
 
 def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool, *,
-                  resume: bool = False, force: bool = False, fmt: str | None = None) -> None:
+                  resume: bool = False, force: bool = False, fmt: str | None = None,
+                  report: Path | None = None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from calctutor.commands.batch import BatchSummary, add_to_summary, grade_rows, iter_records
@@ -32,7 +33,10 @@ def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool
 
     if resume and output is None:
         raise CalcError("--resume needs --output FILE (the results so far)")
+    if report is not None:
+        _check_report_path(report, force)
     sink = _Sink(output, path, resume=resume, force=force)
+    kept: list[dict] = []  # what the report needs of each row (small)
     err = console(plain, stderr=True)
     summary = BatchSummary()
     try:
@@ -48,12 +52,81 @@ def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool
             for doc in grade_rows(records, jobs, progress=lambda n: bar.advance(task, n)):
                 add_to_summary(summary, doc)
                 sink.write(dump_json(doc) + "\n")
+                kept.append(_for_report(doc))
         sink.commit()
     finally:
         sink.close()
     if skipped:
         err.print(f"resumed: {skipped} rows were already graded in {output}")
+        if sink.output is not None:  # the report covers the rows graded before too
+            from calctutor.commands.batch_report import read_results
+
+            kept = [_for_report(d) for d in read_results([output])]
     err.print(batch_view.summary_table(summary))
+    from calctutor.commands.batch_report import build_report
+    from calctutor.render import batch_report as report_view
+
+    class_report = build_report(kept)
+    if class_report.problems:
+        err.print(report_view.to_rich(class_report))
+    if report is not None:
+        write_report(class_report, report, force)
+        err.print(f"report written to {report}")
+
+
+_REPORT_KEYS = ("function", "variable", "order", "task", "correct", "mistake", "answer",
+                "answer_as_typed", "student", "error")
+
+
+def _for_report(doc: dict) -> dict:
+    return {k: doc[k] for k in _REPORT_KEYS if k in doc}
+
+
+def _check_report_path(report: Path, force: bool) -> None:
+    from calctutor.render.batch_report import WRITERS
+
+    if Path(report).suffix.lower() not in WRITERS:
+        raise CalcError(f"--report {report}: name a .md, .html or .csv file")
+    if Path(report).is_dir():
+        raise CalcError(f"--report {report} is a folder; name a file inside it")
+    if not Path(report).resolve().parent.is_dir():
+        raise CalcError(f"--report {report}: the folder {Path(report).parent} does not exist")
+    if Path(report).exists() and not force:
+        raise CalcError(f"--report {report} already exists; add --force to replace it")
+
+
+def write_report(class_report, report: Path, force: bool) -> None:
+    """The report file, written whole (temporary file beside it, then renamed)."""
+    from calctutor.render.batch_report import WRITERS
+
+    text = WRITERS[Path(report).suffix.lower()](class_report)
+    target = Path(report)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+                                    dir=target.resolve().parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temp, target)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError as exc:
+        raise CalcError(f"cannot write the report {report}: {exc.strerror or exc}") from None
+
+
+def run_report_cli(results: list[Path], report: Path | None, plain: bool, force: bool) -> None:
+    """A report over output files already graded (one batch's, or several shards')."""
+    from calctutor.commands.batch_report import build_report, read_results
+    from calctutor.render import batch_report as report_view
+
+    if report is not None:
+        _check_report_path(report, force)
+    class_report = build_report(_for_report(d) for d in read_results(results))
+    console(plain).print(report_view.to_rich(class_report))
+    if report is not None:
+        write_report(class_report, report, force)
+        console(plain, stderr=True).print(f"report written to {report}")
 
 
 class _Sink:

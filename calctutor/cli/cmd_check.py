@@ -24,6 +24,8 @@ def check_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write batch results here instead of stdout.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a batch: skip the rows already in --output, append the rest.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a teacher's report of the batch: [cyan].md[/cyan], [cyan].html[/cyan] or [cyan].csv[/cyan].")] = None,
+    results: Annotated[list[Path] | None, typer.Option("--results", help="Report over batch output files already graded (repeat for shards); with --report.")] = None,
     batch_format: Annotated[str | None, typer.Option("--format", help="Batch input format: [cyan]jsonl[/cyan] or [cyan]csv[/cyan] (default: from the file name or its first line).")] = None,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
@@ -34,12 +36,18 @@ def check_command(
     Examples: [cyan]calctutor check "sin(x^2)" "2x cos(x^2)"[/cyan],
     [cyan]calctutor check --batch answers.jsonl --jobs 2[/cyan]
     """
+    if results and batch is None:
+        with guarded(watch=False):
+            from calctutor.cli.batch_view import run_report_cli
+
+            run_report_cli(list(results), report, plain, force)
+        return
     if batch is not None:
         with guarded(watch=False):  # each row has its own limit
             from calctutor.cli.batch_view import run_batch_cli
 
             run_batch_cli(batch, jobs, output, plain, resume=resume, force=force,
-                          fmt=batch_format)
+                          fmt=batch_format, report=report)
         return
     with guarded(json_out):
         from calctutor.errors import CalcError

@@ -216,6 +216,11 @@ def _validated(line: int, row: dict[str, Any], *, from_csv: bool) -> Record:
             "order": _order(row.get("order"), from_csv),
             "task": _task(row.get("task")),
         }
+        student = row.get("student")
+        if student not in (None, ""):
+            if not isinstance(student, (str, int)) or isinstance(student, bool) or not _writable(student):
+                raise RowError("'student' must be a name or a number", "student")
+            clean["student"] = student
     except RowError as exc:
         return Record(line, None, exc.message, row_id, exc.field)
     return Record(line, clean, None, row_id)
@@ -295,6 +300,7 @@ def grade_row(row: dict[str, Any] | Record) -> dict[str, Any]:
             return row.error_document()
         row = row.row
     row_id = row.get("id")
+    problem = {k: row[k] for k in ("function", "variable", "order", "task", "student") if k in row}
     try:
         if not {"variable", "order", "task"} <= set(row):
             record = _validated(0, row, from_csv=False)
@@ -304,15 +310,16 @@ def grade_row(row: dict[str, Any] | Record) -> dict[str, Any]:
         seconds = ROW_TIME_LIMIT or watchdog.budget()
         with time_limit(seconds, "grading this row"):
             doc = _graded(row)
-        return {"id": row_id, **doc}
+        return {"id": row_id, **doc, **({"student": row["student"]} if "student" in row else {})}
     except CalcError as exc:
-        return {"id": row_id, "error": exc.message}
+        return {"id": row_id, "error": exc.message, **problem}
     except RecursionError:
-        return {"id": row_id, "error": "the expression is too deeply nested"}
+        return {"id": row_id, "error": "the expression is too deeply nested", **problem}
     except MemoryError:
-        return {"id": row_id, "error": "grading this row needed too much memory"}
+        return {"id": row_id, "error": "grading this row needed too much memory", **problem}
     except Exception as exc:  # noqa: BLE001 - one bad row must never stop a class's batch
-        return {"id": row_id, "error": f"could not grade this row ({type(exc).__name__})"}
+        return {"id": row_id, "error": f"could not grade this row ({type(exc).__name__})",
+                **problem}
 
 
 def _graded(row: dict[str, Any]) -> dict[str, Any]:
@@ -480,6 +487,8 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
     followers: dict[int, list[tuple[int, Any]]] = {}
     ids: dict[int, Any] = {}
     lines: dict[int, int] = {}
+    students: dict[int, Any] = {}
+    rows_sent: dict[int, dict[str, Any]] = {}
     next_out = 0
     total = 0
     exhausted = False
@@ -498,6 +507,8 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
                     continue
                 ids[index] = record.row_id
                 lines[index] = record.line
+                if "student" in record.row:
+                    students[index] = record.row["student"]
                 key = _row_key(record.row)
                 if key in results:
                     done[index] = {**results[key], "id": record.row_id}
@@ -512,7 +523,11 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
             while next_out in done:  # stream in input order
                 if progress:
                     progress(1)
-                yield _with_line(done.pop(next_out), lines.pop(next_out, None))
+                doc = dict(_with_line(done.pop(next_out), lines.pop(next_out, None)))
+                doc.pop("student", None)
+                if next_out in students:
+                    doc["student"] = students.pop(next_out)
+                yield doc
                 next_out += 1
             if exhausted and next_out >= total:
                 return
@@ -523,6 +538,7 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
                     worker = _Worker()
                     workers.append(worker)
                 index, row = waiting.pop(0)
+                rows_sent[index] = row
                 worker.submit(index, row)
             busy = [w for w in workers if w.task is not None]
             if not busy:
@@ -544,13 +560,16 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
                         worker.kill()
                 elif time.monotonic() > worker.started + seconds + STOP_GRACE_SECONDS:
                     finished = {"id": ids.get(index),
-                                "error": watchdog.stopped_message(seconds, "grading this row")}
+                                "error": watchdog.stopped_message(seconds, "grading this row"),
+                                **{k: v for k, v in rows_sent[index].items()
+                                   if k in ("function", "variable", "order", "task")}}
                     workers.remove(worker)
                     worker.kill()
                 if finished is None:
                     continue
                 key = key_of.pop(index)
                 inflight.pop(key, None)
+                rows_sent.pop(index, None)
                 if len(results) < 50_000:
                     results[key] = finished
                 done[index] = finished
