@@ -247,7 +247,7 @@ def test_a_report_over_several_shards_without_regrading(tmp_path):
                     home=tmp_path).returncode == 0
         shards.append(out)
     report = tmp_path / "all.md"
-    done = _cli("check", "--results", str(shards[0]), "--results", str(shards[1]),
-                "--report", str(report), home=tmp_path)
+    done = _cli("check", "--results", f"{shards[0]},{shards[1]}", "--report", str(report),
+                home=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "9 answers, 2 problems, 4 learners" in report.read_text()

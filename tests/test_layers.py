@@ -28,6 +28,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
     "ground": ("primitives", "errors", "limits", "timeouts", "watchdog", "paths", "textsplit",
+               "interface",
                "__init__", "formatting", "numbers", "settings"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the

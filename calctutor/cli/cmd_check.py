@@ -25,7 +25,7 @@ def check_command(
     resume: Annotated[bool, typer.Option("--resume", help="Continue a batch: skip the rows already in --output, append the rest.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="Write a teacher's report of the batch: [cyan].md[/cyan], [cyan].html[/cyan] or [cyan].csv[/cyan].")] = None,
-    results: Annotated[list[Path] | None, typer.Option("--results", help="Report over batch output files already graded (repeat for shards); with --report.")] = None,
+    results: Annotated[str | None, typer.Option("--results", metavar="FILES", help="Report over batch output files already graded, comma-separated (shards); with --report.")] = None,
     batch_format: Annotated[str | None, typer.Option("--format", help="Batch input format: [cyan]jsonl[/cyan] or [cyan]csv[/cyan] (default: from the file name or its first line).")] = None,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
@@ -40,7 +40,8 @@ def check_command(
         with guarded(watch=False):
             from calctutor.cli.batch_view import run_report_cli
 
-            run_report_cli(list(results), report, plain, force)
+            run_report_cli([Path(p.strip()) for p in results.split(",") if p.strip()],
+                           report, plain, force)
         return
     if batch is not None:
         with guarded(watch=False):  # each row has its own limit
