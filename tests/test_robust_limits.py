@@ -31,15 +31,28 @@ def home(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("program", [DOUBLING, GROWING])
 def test_a_program_that_explodes_when_written_out_is_refused_before_substitution(program):
+    parsed = parse_program(program)  # its graph (the DAG) is fine
     with pytest.raises(ParseError, match="too big once"):
-        parse_program(program)
+        parsed.inlined()
 
 
-@pytest.mark.parametrize("command", ["parse", "diff", "graph"])
-def test_the_doubling_program_is_refused_by_every_command(command):
+@pytest.mark.parametrize("command", ["parse", "diff"])
+def test_the_doubling_program_is_refused_where_it_would_be_written_out(command):
     result = runner.invoke(app, [command, DOUBLING])
     assert result.exit_code == 2
     assert "too big once" in result.output
+
+
+def test_the_graph_of_the_doubling_program_answers_or_stops_within_its_budget(monkeypatch):
+    from calctutor import watchdog
+
+    monkeypatch.setattr(watchdog, "_budget_override", None)
+    result = runner.invoke(app, ["--timeout", "2", "graph", DOUBLING, "--json"])
+    document = json.loads(result.stdout)
+    if result.exit_code == 0:
+        assert len(document["nodes"]) >= 25  # the DAG, never written out
+    else:
+        assert result.exit_code == 2 and "stopped after 2 s" in document["error"]
 
 
 def test_a_small_program_is_still_fine():

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from typing import Any
+
 import sympy
 
 from calctutor.errors import ParseError
@@ -69,9 +71,18 @@ class Program:
     definitions: tuple[Definition, ...]
     output: str
     inputs: tuple[str, ...] = field(default=())
+    #: why the written-out form would be too big (a ParseError), or None; a graph of the
+    #: program (its DAG) is fine either way, only substitution is refused
+    too_big: Any = None
+
+    def check_size(self) -> None:
+        """Raise the refusal when the written-out form would be too big."""
+        if self.too_big is not None:
+            raise self.too_big
 
     def inlined(self) -> sympy.Expr:
         """The output as one expression in the inputs alone."""
+        self.check_size()
         values: dict[sympy.Symbol, sympy.Expr] = {}
         for d in self.definitions:
             values[build.symbol(d.name)] = d.expr.xreplace(values)
@@ -603,9 +614,13 @@ def parse_program(text: str, *, evaluate: bool = True, names: Iterable[str] = ()
                                  "name the others, as in y = 2x + 1", text, start + lead)
             definitions.append(Definition("out", stmt, (), text[start:end].strip(), start))
     _check_order(definitions, text)
-    _check_expansion(definitions, text)
+    try:
+        _check_expansion(definitions, text)
+        too_big = None
+    except ParseError as exc:
+        too_big = exc
     inputs = sorted({s.name for d in definitions for s in d.expr.free_symbols} - seen)
-    return Program(tuple(definitions), definitions[-1].name, tuple(inputs))
+    return Program(tuple(definitions), definitions[-1].name, tuple(inputs), too_big)
 
 
 def _check_expansion(definitions: list[Definition], text: str) -> None:
