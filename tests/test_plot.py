@@ -199,11 +199,11 @@ def test_cli_taylor_json_and_plain_plot():
 
 
 def test_cli_limit_json_and_no_color():
-    out = _run("limit", "3x^2 - 4x", "--at", "1", "--json")
+    out = _run("limit", "3x^2 - 4x", "--at", "1", "--quotient", "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["exact"] == 2.0 and len(doc["rows"]) == 12
-    out = _run("limit", "3x^2 - 4x", "--at", "1", "--plot", env={"NO_COLOR": "1"})
+    out = _run("limit", "3x^2 - 4x", "--at", "1", "--quotient", "--plot", env={"NO_COLOR": "1"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.isascii() and "2.30000" in out.stdout and "\x1b" not in out.stdout
 
@@ -229,7 +229,7 @@ def test_cli_plot_tangent_plain_and_save(tmp_path):
 
 @pytest.mark.parametrize("args", [
     ("taylor", "x^", "--json"),
-    ("limit", "ln(x)", "--at", "0"),
+    ("limit", "ln(x)", "--at", "0", "--quotient"),
     ("plot", "x^2", "--save", "plot.jpg"),
     ("integrate", "x", "--from", "0"),
 ])

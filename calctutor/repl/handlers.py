@@ -503,8 +503,9 @@ def plot(ctx: Context, arg: str):
     return _remember(ctx, show(result, view))
 
 
-@command("limit", usage=_usage("limit"), help="the derivative as a limit of difference quotients",
-         examples=(":limit sin x --at 0", ":limit x^2 --at 1 --h 0.1,0.01"))
+@command("limit", usage=_usage("limit"),
+         help="the limit of EXPR at A (--quotient: the derivative as a limit of difference quotients)",
+         examples=(":limit sin(x)/x --at 0", ":limit x^2 --at 1 --quotient --h 0.1,0.01"))
 def limit(ctx: Context, arg: str):
     from calctutor.commands.limit import run_limit
     from calctutor.render import limit as view
