@@ -64,7 +64,7 @@ class ComputationTimeout(CalcError):
 
 def _window(text: str, position: int, width: int = 76) -> tuple[str, int]:
     """A single-line slice of text around position, so long input still fits a terminal."""
-    flat = text.replace("\n", " ").replace("\t", " ")
+    flat, position = _escaped(text, position)
     if len(flat) <= width:
         return flat, position
     start = max(0, min(position - width // 2, len(flat) - width))
@@ -75,3 +75,21 @@ def _window(text: str, position: int, width: int = 76) -> tuple[str, int]:
     if start + width < len(flat):
         piece = piece[:-1] + "…"
     return piece, offset
+
+
+def _escaped(text: str, position: int) -> tuple[str, int]:
+    """The text on one line with control characters written as escapes (``\\x1b``), so
+    an input cannot move the cursor or set the terminal title; the position follows."""
+    out: list[str] = []
+    shifted = position
+    for index, ch in enumerate(text):
+        if ch in "\n\t":
+            piece = " "
+        elif ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029":
+            piece = ch.encode("unicode_escape").decode("ascii")
+        else:
+            piece = ch
+        if index < position:
+            shifted += len(piece) - 1
+        out.append(piece)
+    return "".join(out), shifted

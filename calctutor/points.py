@@ -103,6 +103,11 @@ def parse_range(text: str | None, default: tuple[float, float]) -> tuple[float, 
         raise CalcError(f"the range {text!r} must be two finite numbers")
     if not lo < hi:
         raise CalcError(f"the range {text!r} must go from low to high")
+    from calctutor.limits import MAX_PLOT_MAGNITUDE
+
+    if max(abs(lo), abs(hi)) > MAX_PLOT_MAGNITUDE:
+        raise CalcError(f"the range {text!r} is too wide to plot (|LO| and |HI| are at most "
+                        f"{MAX_PLOT_MAGNITUDE:g})")
     return lo, hi
 
 

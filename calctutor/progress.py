@@ -95,6 +95,16 @@ SCHEMA_VERSION = len(MIGRATIONS)
 KINDS = ("answer", "skip", "solution", "checkpoint")
 
 
+def _notice_on_stderr(message: str) -> None:
+    import sys
+
+    try:
+        sys.stderr.write(f"note: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def default_path() -> Path:
     from calctutor.paths import ensure_data_dir
 
@@ -146,18 +156,61 @@ class Due:
 class ProgressStore:
     """The progress database. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
-        self.path = Path(path) if path is not None else default_path()
+    def __init__(self, path: Path | str | None = None, notify=None) -> None:
+        #: why progress is not being saved (None while it is): a read-only or full disk
+        self.unsaved_reason: str | None = None
+        self._notify = notify or _notice_on_stderr
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS,
-                                        isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=FULL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
+            self.path = Path(path) if path is not None else default_path()
+        except CalcError as exc:
+            self.path = Path(":memory:")
+            self._open_fallback(exc.message)
+            return
+        try:
+            self._open(self.path)
+        except sqlite3.OperationalError as exc:  # read-only, full disk, locked, no folder
+            self._open_fallback(str(exc))
+        except sqlite3.DatabaseError as exc:  # not a database: damaged, or another file
             raise CalcError(f"the progress database {self.path} cannot be used: {exc}",
-                            hint="move the file aside to start a fresh history") from None
+                            hint="calctutor has not changed the file; keep a copy of it, "
+                                 "then set CALCTUTOR_HOME to another folder to practise "
+                                 "meanwhile") from None
+
+    def _open(self, path: Path | str, uri: bool = False) -> None:
+        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                                    uri=uri)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _open_fallback(self, reason: str) -> None:
+        """Keep the lesson going without saving: the saved history read-only if it can be
+        read, else an empty one in memory. Nothing already committed is touched."""
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            conn.execute("SELECT COUNT(*) FROM attempts").fetchone()
+            self.conn = conn
+        except sqlite3.DatabaseError:
+            self._open(":memory:")
+        self._cannot_save(reason)
+
+    def _cannot_save(self, reason: str) -> None:
+        if self.unsaved_reason is None:
+            self.unsaved_reason = reason
+            self._notify(f"progress cannot be saved ({reason}); the lesson goes on, and the "
+                         f"history already saved in {self.path} is kept as it is")
+
+    def _write(self, action, default):
+        """Run a write; a read-only or full disk turns saving off (once, with a notice)."""
+        if self.unsaved_reason is not None:
+            return default
+        try:
+            return action()
+        except (sqlite3.OperationalError, sqlite3.DatabaseError, OSError) as exc:
+            self._cannot_save(str(exc))
+            return default
 
     # ── lifecycle ──────────────────────────────────────────────────────────────────
     def close(self) -> None:
@@ -175,10 +228,14 @@ class ProgressStore:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")  # a full disk may fail here: rolled back below
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
-        self.conn.execute("COMMIT")
 
     def version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -198,12 +255,18 @@ class ProgressStore:
 
     # ── writing ────────────────────────────────────────────────────────────────────
     def start_session(self, lesson: str, seed: int | None) -> int:
+        return self._write(lambda: self._start_session(lesson, seed), 0)
+
+    def _start_session(self, lesson: str, seed: int | None) -> int:
         with self.transaction() as conn:
             cur = conn.execute("INSERT INTO sessions (lesson, seed, started) VALUES (?, ?, ?)",
                                (lesson, seed, time.time()))
             return int(cur.lastrowid)
 
     def finish_session(self, session: int) -> None:
+        self._write(lambda: self._finish_session(session), None)
+
+    def _finish_session(self, session: int) -> None:
         with self.transaction() as conn:
             conn.execute("UPDATE sessions SET finished = ? WHERE id = ?", (time.time(), session))
 
@@ -211,6 +274,9 @@ class ProgressStore:
         """Store one attempt and move its Leitner box, in one transaction; returns its id."""
         if attempt.kind not in KINDS:
             raise ValueError(f"unknown attempt kind {attempt.kind!r}")
+        return self._write(lambda: self._record(attempt), 0)
+
+    def _record(self, attempt: Attempt) -> int:
         now = time.time()
         with self.transaction() as conn:
             cur = conn.execute(

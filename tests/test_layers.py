@@ -27,8 +27,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "descent", "stability"),
     "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
-    "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit", "interface",
-               "__init__", "formatting", "numbers", "numfmt", "settings"),
+    "ground": ("primitives", "errors", "limits", "timeouts", "watchdog", "paths", "textsplit",
+               "interface", "__init__", "formatting", "numbers", "numfmt", "settings"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the
 #: other functions SymPy lacks (``mathfuncs``), and their ``fdiff`` reads the row's

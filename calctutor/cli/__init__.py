@@ -17,8 +17,20 @@ app.info.cls = ExpressionArgvGroup
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="calctutor")
+    """Console-script entry point. With ``--json`` a usage error (unknown option, bad
+    value) is also a JSON document on stdout, as the contract asks of every error."""
+    import sys
+
+    if "--json" not in sys.argv[1:]:
+        app(prog_name="calctutor")
+        return
+    from calctutor.cli.output import usage_error_as_json
+
+    try:
+        code = app(prog_name="calctutor", standalone_mode=False)
+    except Exception as exc:  # noqa: BLE001 - Click's usage errors, reported as JSON
+        sys.exit(usage_error_as_json(exc))
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]

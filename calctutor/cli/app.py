@@ -29,6 +29,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _timeout(value: str | None) -> str | None:
+    if value is not None:
+        from calctutor import watchdog
+        from calctutor.errors import CalcError
+
+        try:
+            watchdog.set_budget(value)
+        except CalcError as exc:
+            raise typer.BadParameter(exc.message) from None
+    return value
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -36,5 +48,11 @@ def _root(
         typer.Option("--version", "-V", callback=_version, is_eager=True,
                      help="Print the version and exit."),
     ] = False,
+    timeout: Annotated[
+        str | None,
+        typer.Option("--timeout", metavar="SECONDS", callback=_timeout,
+                     help="Stop a computation after this many seconds (default 8, or "
+                          "$CALCTUTOR_TIMEOUT)."),
+    ] = None,
 ) -> None:
     """calctutor — derivatives, graphs and backprop, step by step."""

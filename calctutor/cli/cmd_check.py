@@ -22,6 +22,11 @@ def check_command(
     batch: Annotated[Path | None, typer.Option("--batch", help="Grade every row of a JSON Lines or CSV file (- for stdin).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for --batch (default: all cores).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write batch results here instead of stdout.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue a batch: skip the rows already in --output, append the rest.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a teacher's report of the batch: [cyan].md[/cyan], [cyan].html[/cyan] or [cyan].csv[/cyan].")] = None,
+    results: Annotated[str | None, typer.Option("--results", metavar="FILES", help="Report over batch output files already graded, comma-separated (shards); with --report.")] = None,
+    batch_format: Annotated[str | None, typer.Option("--format", help="Batch input format: [cyan]jsonl[/cyan] or [cyan]csv[/cyan] (default: from the file name or its first line).")] = None,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
 ) -> None:
@@ -31,11 +36,19 @@ def check_command(
     Examples: [cyan]calctutor check "sin(x^2)" "2x cos(x^2)"[/cyan],
     [cyan]calctutor check --batch answers.jsonl --jobs 2[/cyan]
     """
+    if results and batch is None:
+        with guarded(watch=False):
+            from calctutor.cli.batch_view import run_report_cli
+
+            run_report_cli([Path(p.strip()) for p in results.split(",") if p.strip()],
+                           report, plain, force)
+        return
     if batch is not None:
-        with guarded():
+        with guarded(watch=False):  # each row has its own limit
             from calctutor.cli.batch_view import run_batch_cli
 
-            run_batch_cli(batch, jobs, output, plain)
+            run_batch_cli(batch, jobs, output, plain, resume=resume, force=force,
+                          fmt=batch_format, report=report)
         return
     with guarded(json_out):
         from calctutor.errors import CalcError
@@ -49,4 +62,5 @@ def check_command(
         verdict = run_check(read_expression(function), read_expression(answer), wrt=wrt,
                             order=order, task=task)
         emit(verdict, view, as_json=json_out, plain=plain)
-    raise typer.Exit(0 if verdict.correct else 1)
+        if not verdict.correct:
+            raise typer.Exit(1)

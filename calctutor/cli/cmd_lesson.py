@@ -28,7 +28,7 @@ def lesson_command(
 
     Examples: [cyan]calctutor lesson[/cyan], [cyan]calctutor lesson chain-rule --seed 7[/cyan]
     """
-    with guarded(json_out):
+    with guarded(json_out, watch=False):
         if name is None:
             from calctutor.commands.lesson import run_lesson_list
             from calctutor.render import lesson as view

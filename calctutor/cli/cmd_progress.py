@@ -14,7 +14,7 @@ def progress_command(json_out: opt.Json = False, plain: opt.Plain = False) -> No
 
     The history lives in the data directory ([cyan]CALCTUTOR_HOME[/cyan] when set).
     """
-    with guarded(json_out):
+    with guarded(json_out, watch=False):
         from calctutor.commands.progress import run_progress
         from calctutor.render import progress as view
 

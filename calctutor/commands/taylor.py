@@ -389,7 +389,13 @@ def _eval_points(text: str | None, names: list[str], center: dict) -> list[dict]
         chunks = [c for c in (p.strip() for p in text.split(";")) if c]
     if not chunks:
         raise CalcError("--eval is empty; give points such as --eval 0.1,1")
-    return [parse_point(c, names) for c in chunks]
+    points = [parse_point(c, names) for c in chunks]
+    for point in points:
+        missing = [n for n in names if n not in point]
+        if missing:
+            raise CalcError(f"--eval gives no value for {', '.join(missing)}",
+                            hint=f"the function's variables are {', '.join(names)}")
+    return points
 
 
 def _row(f, symbols, center, terms, order, top, point) -> ErrorRow:

@@ -175,7 +175,10 @@ class Builder:
         return sympy.Derivative(expr, (var, order))
 
     def abs(self, a):
-        return sympy.Abs(a, evaluate=self.evaluate)
+        result = sympy.Abs(a, evaluate=self.evaluate)
+        if self.evaluate and isinstance(result, sympy.Abs) and isinstance(result.args[0], sympy.Abs):
+            return result.args[0]  # |-|x|| is |x| (SymPy leaves Abs(Abs(x)))
+        return result
 
     def call(self, name: str, args: list):
         """Apply a table function (or ``log`` with a base) to its arguments."""
@@ -194,6 +197,12 @@ class Builder:
             return sympy.Pow(args[0], sympy.S.Half, evaluate=self.evaluate)
         if row.name in ("log10", "log2"):
             return self.call("log", [args[0], sympy.Integer(10 if row.name == "log10" else 2)])
-        if self.evaluate:
-            return fn(*args)
-        return fn(*args, evaluate=False)
+        try:
+            if self.evaluate:
+                return fn(*args)
+            return fn(*args, evaluate=False)
+        except ValueError as exc:  # Max(asin(2), 1): "The argument ... is not comparable"
+            if "comparable" not in str(exc):
+                raise
+            raise Undefined(f"{name} compares real numbers, and one of its arguments is "
+                            "not a real number") from None

@@ -23,10 +23,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from typing import Any
+
 import sympy
 
 from calctutor.errors import ParseError
-from calctutor.limits import MAX_INPUT_LENGTH, MAX_NESTING_DEPTH, MAX_STATEMENTS
+from calctutor.limits import (
+    MAX_FUNCTION_ARGUMENTS,
+    MAX_INPUT_LENGTH,
+    MAX_NESTING_DEPTH,
+    MAX_PROGRAM_SIZE,
+    MAX_STATEMENTS,
+    MAX_SYMBOLIC_EXPONENT,
+)
 from calctutor.parsing import builder as build
 from calctutor.parsing.lexer import KNOWN_FUNCTIONS, Lexer, Token
 from calctutor.primitives import by_name
@@ -62,9 +71,18 @@ class Program:
     definitions: tuple[Definition, ...]
     output: str
     inputs: tuple[str, ...] = field(default=())
+    #: why the written-out form would be too big (a ParseError), or None; a graph of the
+    #: program (its DAG) is fine either way, only substitution is refused
+    too_big: Any = None
+
+    def check_size(self) -> None:
+        """Raise the refusal when the written-out form would be too big."""
+        if self.too_big is not None:
+            raise self.too_big
 
     def inlined(self) -> sympy.Expr:
         """The output as one expression in the inputs alone."""
+        self.check_size()
         values: dict[sympy.Symbol, sympy.Expr] = {}
         for d in self.definitions:
             values[build.symbol(d.name)] = d.expr.xreplace(values)
@@ -397,6 +415,9 @@ class Parser:
                 raise self.error("an argument is missing here")
             args.append(self.expression(0))
             if self.tok.kind == ",":
+                if len(args) >= MAX_FUNCTION_ARGUMENTS:
+                    raise self.error(f"{name_tok.value}( has too many arguments (the limit is "
+                                     f"{MAX_FUNCTION_ARGUMENTS})")
                 self.advance()
                 continue
             self.expect(")", opener)
@@ -599,8 +620,57 @@ def parse_program(text: str, *, evaluate: bool = True, names: Iterable[str] = ()
                                  "name the others, as in y = 2x + 1", text, start + lead)
             definitions.append(Definition("out", stmt, (), text[start:end].strip(), start))
     _check_order(definitions, text)
+    try:
+        _check_expansion(definitions, text)
+        too_big = None
+    except ParseError as exc:
+        too_big = exc
     inputs = sorted({s.name for d in definitions for s in d.expr.free_symbols} - seen)
-    return Program(tuple(definitions), definitions[-1].name, tuple(inputs))
+    return Program(tuple(definitions), definitions[-1].name, tuple(inputs), too_big)
+
+
+def _check_expansion(definitions: list[Definition], text: str) -> None:
+    """Refuse a program whose substituted form would be too big, before anything
+    substitutes it: ``y1 = x^2; y2 = y1*y1; ...`` doubles the degree on every line, and
+    ``y2 = y1 + sin(y1)`` doubles the size. Estimated on the DAG: each definition's size
+    (tree nodes with earlier names expanded) and degree bound, from its own tree once."""
+    size: dict[str, int] = {}
+    degree: dict[str, int] = {}
+    for d in definitions:
+        n, deg = _estimate(d.expr, size, degree)
+        if n > MAX_PROGRAM_SIZE:
+            raise ParseError(f"the program is too big once '{d.name}' is written out "
+                             f"(about {n:,} terms; the limit is {MAX_PROGRAM_SIZE:,})",
+                             text, d.start)
+        if deg > MAX_SYMBOLIC_EXPONENT:
+            raise ParseError(f"the program is too big once '{d.name}' is written out "
+                             f"(degree about {deg:,}; the limit is {MAX_SYMBOLIC_EXPONENT:,})",
+                             text, d.start)
+        size[d.name], degree[d.name] = n, deg
+
+
+def _estimate(expr, size: dict[str, int], degree: dict[str, int]) -> tuple[int, int]:
+    """(nodes, degree bound) of ``expr`` with the names in ``size`` expanded."""
+    cap = MAX_PROGRAM_SIZE * 4 + MAX_SYMBOLIC_EXPONENT * 4  # saturate: no huge integers
+
+    def walk(e) -> tuple[int, int]:
+        if e.is_Symbol:
+            return (size[e.name], degree[e.name]) if e.name in size else (1, 1)
+        if not e.args:
+            return 1, 0
+        parts = [walk(a) for a in e.args]
+        n = min(cap, 1 + sum(p[0] for p in parts))
+        if e.is_Mul:
+            deg = sum(p[1] for p in parts)
+        elif e.is_Pow and e.exp.is_Integer:
+            deg = parts[0][1] * abs(int(e.exp)) if abs(e.exp) < cap else cap
+        elif e.is_Pow:
+            deg = parts[0][1] + parts[1][1]
+        else:
+            deg = max(p[1] for p in parts)
+        return n, min(cap, deg)
+
+    return walk(expr)
 
 
 def _check_order(definitions: list[Definition], text: str) -> None:

@@ -4,9 +4,16 @@ toolbar, history, transcript, handlers).
 
 Start-up: the prompt appears before SymPy is imported. Once the first prompt has been
 drawn, a daemon thread imports SymPy, the parser, the commands and Rich (:class:`Warmup`);
-the first evaluation waits for it. Computations run on the main thread under
-:func:`calctutor.timeouts.time_limit`, so Ctrl-C (KeyboardInterrupt) and the time limit
-both stop them and the prompt comes back.
+the first evaluation waits for it.
+
+The time limit: on a real terminal each line is computed in a forked worker
+(:func:`calctutor.watchdog.call`) that is killed when the budget (``--timeout``,
+``CALCTUTOR_TIMEOUT``) runs out; only its replies and the learner's updated names come
+back, so a killed line leaves the session and its history as they were. A line whose
+replies cannot cross the pipe (help tables built by a function) is run again here under
+the alarm limit, as are all lines in tests (pipe input). ``:lesson`` runs here without a
+per-line limit: a learner reading a page must not be cut off (the lesson limits its own
+computations). Ctrl-C stops the computation and the prompt comes back.
 """
 
 from __future__ import annotations
@@ -19,12 +26,12 @@ from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.layout.processors import HighlightMatchingBracketProcessor
 from prompt_toolkit.output import ColorDepth
 
 from calctutor import __version__
 from calctutor.errors import CalcError
-from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.repl import handlers
 from calctutor.repl.completer import ReplCompleter
 from calctutor.repl.keys import key_bindings
@@ -37,8 +44,10 @@ from calctutor.repl.toolbar import toolbar_text
 from calctutor.repl.transcript import Printer, Transcript
 
 PROMPT = "calctutor> "
-#: wall-clock limit for one input line (a pathological input cannot hang the session)
-LINE_TIME_LIMIT = DEFAULT_TIMEOUT_SECONDS
+#: wall-clock limit for one input line, or None for the watchdog's budget (--timeout)
+LINE_TIME_LIMIT: float | None = None
+#: what a worker sends back when its replies cannot be pickled: run the line here instead
+_NOT_TRANSFERABLE = "not transferable"
 BANNER = (f"calctutor {__version__} · type a function (3x^2 sin x) to see its derivative"
           " · :help · Ctrl-D leaves")
 WARM_MODULES = (
@@ -147,10 +156,14 @@ class Repl:
     pass a pipe input and ``DummyOutput``); ``console`` is the Rich console for results."""
 
     def __init__(self, *, plain: bool = False, history: bool = True, input=None, output=None,
-                 console=None) -> None:
+                 console=None, watch: bool | None = None) -> None:
+        from calctutor import watchdog
         from calctutor.termio import wants_plain
 
         self.plain = wants_plain(plain)
+        #: compute lines in a killable worker (real terminals; tests inject pipes)
+        self.watch = (input is None and output is None and console is None
+                      and watchdog.can_fork()) if watch is None else watch
         self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich"),
                            registry=REGISTRY, transcript=Transcript(prompt=PROMPT))
         self.reported: list[str] = []
@@ -166,7 +179,7 @@ class Repl:
             style=prompt_style(self.plain),
             include_default_pygments_style=False,
             multiline=True,
-            key_bindings=key_bindings(),
+            key_bindings=merge_key_bindings([key_bindings(), _terminal_safe_bindings()]),
             prompt_continuation=lambda width, line, wrap: "… ".rjust(width),
             bottom_toolbar=lambda: toolbar_text(self.ctx.state, self.warmup.ready),
             input_processors=[HighlightMatchingBracketProcessor(chars="[](){}")],
@@ -231,15 +244,12 @@ class Repl:
 
     def evaluate(self, text: str) -> None:
         """Run one input line and print its replies; never raises for user input."""
-        from calctutor.timeouts import time_limit
-
         try:
             self.warmup.wait()
             printer = self._printer()
             printer.echo_input(text)
-            with time_limit(LINE_TIME_LIMIT, "this computation"):
-                for reply in handlers.handle_line(self.ctx, text):
-                    printer.print(reply)
+            for reply in self._replies(text):
+                printer.print(reply)
         except KeyboardInterrupt:
             self._safe_print(say("cancelled", "note"))
         except CalcError as exc:  # the time limit, raised outside a handler
@@ -249,11 +259,79 @@ class Repl:
                                  "this is a bug in calctutor, not in your input; "
                                  "the session goes on", "error"))
 
+    def _replies(self, text: str) -> list:
+        """The line's replies: under the per-line limit, except for a lesson."""
+        from calctutor import watchdog
+        from calctutor.timeouts import time_limit
+
+        if _runs_lesson(text):
+            return handlers.handle_line(self.ctx, text)
+        seconds = LINE_TIME_LIMIT or watchdog.budget()
+        if self.watch:
+            outcome = watchdog.call(_line_in_worker, self.ctx, text, seconds=seconds,
+                                    what="this computation")
+            if outcome != _NOT_TRANSFERABLE:
+                replies, state, quit_, notices = outcome
+                # in place: the lexer and completer hold the state object itself
+                self.ctx.state.__dict__.update(state.__dict__)
+                self.ctx.quit = self.ctx.quit or quit_
+                self.ctx.notices.extend(notices)
+                return replies
+        with time_limit(seconds, "this computation"):
+            return handlers.handle_line(self.ctx, text)
+
     def _safe_print(self, reply) -> None:
         try:
             self._printer().print(reply)
         except Exception:  # noqa: BLE001
             sys.stderr.write(reply.text + "\n")
+
+
+def _terminal_safe_bindings() -> KeyBindings:
+    """prompt_toolkit's mouse-event handler, made safe: a typed or pasted escape sequence
+    that only looks like a mouse report (``ESC [ 3 1 m``) used to raise inside the event
+    loop and leave the session waiting for "Press ENTER" forever; now it is dropped."""
+    from prompt_toolkit.key_binding.bindings.mouse import load_mouse_bindings
+    from prompt_toolkit.keys import Keys
+
+    originals = [b.handler for b in load_mouse_bindings().bindings
+                 if b.keys == (Keys.Vt100MouseEvent,)]
+    kb = KeyBindings()
+
+    @kb.add(Keys.Vt100MouseEvent)
+    def _mouse(event):
+        try:
+            for handler in originals:
+                return handler(event)
+        except (ValueError, IndexError, TypeError, KeyError):
+            return None
+        return None
+
+    return kb
+
+
+def _runs_lesson(text: str) -> bool:
+    from calctutor.repl import input_forms
+
+    try:
+        statements = input_forms.split_statements(text)
+    except Exception:  # noqa: BLE001 - a line that does not split is not a lesson
+        return False
+    return any(s.strip().split(maxsplit=1)[:1] == [":lesson"] for s in statements)
+
+
+def _line_in_worker(ctx: Context, text: str):
+    """In the worker: the line's replies and what it changed, if they can cross a pipe."""
+    import pickle
+
+    notices_before = len(ctx.notices)
+    replies = handlers.handle_line(ctx, text)
+    outcome = (replies, ctx.state, ctx.quit, ctx.notices[notices_before:])
+    try:
+        pickle.loads(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - e.g. a help table built by a function
+        return _NOT_TRANSFERABLE
+    return outcome
 
 
 def main(plain: bool = False, history: bool = True) -> int:

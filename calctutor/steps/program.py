@@ -34,6 +34,7 @@ def load(text: str) -> Loaded:
         structure = normalise(parse(text, evaluate=False))
         return Loaded(text, parse(text), structure)
     program = parse_program(text, evaluate=False)
+    program.check_size()  # substitution below: refuse an exploding program first
     values: dict = {}
     names: dict = {}
     for d in program.definitions:
