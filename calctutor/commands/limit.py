@@ -253,6 +253,9 @@ def _sides(f, x, a, rows, timeout, notes) -> tuple[Side, Side]:
     else:
         wanted = [("-", "left"), ("+", "right")]
     found = {"left": Side(NO_SIDE), "right": Side(NO_SIDE)}
+    value = _continuous_value(f, x, a, rows) if len(wanted) == 2 else None
+    if value is not None:  # continuous here: both one-sided limits are f(a), no search
+        return Side(FINITE, value), Side(FINITE, value)
     for direction, name in wanted:
         values = [getattr(r, name) for r in rows]
         if all(v is None for v in values) and not _defined_nearby(f, x, a, direction):
@@ -270,6 +273,25 @@ def _sides(f, x, a, rows, timeout, notes) -> tuple[Side, Side]:
             notes.append(f"SymPy could not find the limit from the {name}; the table shows "
                          "the values")
     return found["left"], found["right"]
+
+
+def _continuous_value(f, x, a, rows) -> sympy.Expr | None:
+    """f(a) when the one evaluator says f is defined and continuous at a and the table has
+    values on both sides (so a is no edge of the domain); else None. SymPy's limit can
+    take seconds on sums of our functions where substitution is all there is to do."""
+    from calctutor.pointvalue import active_kinks, at_point
+
+    if any(r.left is None or r.right is None for r in rows):
+        return None
+    try:
+        if active_kinks(f, {x.name: a}):  # a corner or a jump sits here: search each side
+            return None
+        pv = at_point(f, {x.name: a})
+    except CalcError:
+        return None
+    if not pv.defined or pv.continuous is False or pv.kinks or pv.value is None:
+        return None
+    return pv.value if to_float(pv.value) is not None else None
 
 
 def _defined_nearby(f, x, a, direction) -> bool:

@@ -101,6 +101,17 @@ def _mp_functions():
         "softplus": lambda u: mpmath.log(1 + mpmath.exp(u)),
         "maximum": lambda *a: max(a), "minimum": lambda *a: min(a),
         "logsumexp": lambda *a: mpmath.log(mpmath.fsum(mpmath.exp(v) for v in a)),
+        "leaky_relu": lambda u, a: u if u > 0 else a * u,
+        "elu": lambda u, a: u if u > 0 else a * mpmath.expm1(u),
+        "gelu_tanh": lambda u: u / 2 * (1 + mpmath.tanh(mpmath.sqrt(2 / mpmath.pi)
+                                                        * (u + mpmath.mpf(44715) / 10**6 * u**3))),
+        "silu": lambda u: u / (1 + mpmath.exp(-u)),
+        "softsign": lambda u: u / (1 + abs(u)),
+        "hard_tanh": lambda u: max(mpmath.mpf(-1), min(mpmath.mpf(1), u)),
+        "mse": lambda p, y: (p - y) ** 2,
+        "bce": lambda p, y: -(y * log(p) + (1 - y) * log(1 - p)),
+        "bce_logits": lambda z, y: max(z, 0) + mpmath.log1p(mpmath.exp(-abs(z))) - y * z,
+        "huber": lambda r, d: r * r / 2 if abs(r) <= d else d * (abs(r) - d / 2),
     }
 
 
