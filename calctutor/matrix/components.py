@@ -31,7 +31,9 @@ def entry_name(name: str, i: int, j: int, shape: Shape) -> str:
     return f"{name}_{i + 1}{sep}{j + 1}"
 
 
-def entry_symbols(decls: dict[str, Decl]) -> dict[str, sympy.Matrix]:
+def entry_symbols(decls: dict[str, Decl], wrt: str | None = None) -> dict[str, sympy.Matrix]:
+    """A matrix of entry symbols per variable (a symmetric matrix shares A_ij = A_ji; a
+    probability vector other than ``wrt`` has its last entry 1 minus the others)."""
     out = {}
     for name, d in decls.items():
         r, c = d.shape
@@ -50,6 +52,8 @@ def entry_symbols(decls: dict[str, Decl]) -> dict[str, sympy.Matrix]:
                     continue
                 row.append(sympy.Symbol(entry_name(name, i, j, d.shape), real=True))
             rows.append(row)
+        if d.prob and name != wrt and c == 1:
+            rows[-1][0] = 1 - sum(rows[i][0] for i in range(r - 1))
         out[name] = sympy.Matrix(rows)
     return out
 
@@ -157,7 +161,7 @@ def expand(f: Node, result: Node, wrt: str, decls: dict[str, Decl], kind: str) -
     if not (isinstance(r, int) and isinstance(c, int)) or r * c > MAX_ENTRIES:
         raise LimitError(f"--expand needs {wrt} to have concrete size with at most "
                          f"{MAX_ENTRIES} entries (e.g. --shape {wrt}=3)")
-    env = entry_symbols(decls)
+    env = entry_symbols(decls, wrt)
     with time_limit(20):
         ours = to_sympy(result, env)
         ref = componentwise(f, wrt, env)

@@ -227,8 +227,11 @@ def mul(*factors: Node) -> Node:
     """The product of the factors, in order. A sub-chain that collapses to 1×1 in the
     middle of a longer product (``x^T y z``) becomes one scalar factor."""
     items: list[Node] = []
+    # a 1×1 product stays one scalar factor (aᵀx) unless it is the only chain in the product
+    chains = sum(1 for f in factors if f.shape != SCALAR or
+                 (isinstance(f, MatMul) and any(g.shape != SCALAR for g in f.factors)))
     for f in factors:
-        if isinstance(f, MatMul):
+        if isinstance(f, MatMul) and (f.shape != SCALAR or chains <= 1):
             items.extend(f.factors)
         else:
             items.append(f)

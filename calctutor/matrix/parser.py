@@ -131,7 +131,7 @@ class _Parser:
             return [Tok("FUNC" if word in FUNCTIONS and word not in self.shapes else "NAME",
                         word, start, start + len(word))]
         # a run of declared names written together: Ax, xTAx is not split (T is reserved)
-        known = sorted([*self.shapes, "I", *FUNCTIONS], key=len, reverse=True)
+        known = sorted([*self.shapes, "I", "T", *FUNCTIONS], key=len, reverse=True)
         out, j = [], 0
         while j < len(word):
             for k in known:

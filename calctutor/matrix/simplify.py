@@ -33,6 +33,8 @@ class _Simplifier:
     def run(self, node: Node) -> Node:  # noqa: C901
         if isinstance(node, (N.Var, N.Const, N.Eye, N.Ones, N.Zero)):
             return node
+        if isinstance(node, N.Add):  # flatten first, so that factoring sees every term
+            return self.sum([self.run(t) for t in _terms(node)], node.shape)
         kids = [self.run(c) for c in N.children(node)]
         if isinstance(node, N.Transpose):
             return self.transpose(kids[0])
@@ -284,3 +286,9 @@ def _split_coef(t: Node) -> tuple[Fraction, Node]:
         rest = t.factors[1:]
         return t.factors[0].value, (N.mul(*rest) if len(rest) > 1 else rest[0])
     return Fraction(1), t
+
+
+def _terms(node: Node) -> list[Node]:
+    if isinstance(node, N.Add):
+        return [t for term in node.terms for t in _terms(term)]
+    return [node]
