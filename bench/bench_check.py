@@ -72,7 +72,7 @@ def run(quick: bool) -> list[dict]:
     import sympy
 
     from calctutor.commands.check import run_check
-    from calctutor.grading.batch import grade_rows
+    from calctutor.commands.batch import grade_rows
 
     rng = random.Random(11)
     corpus = build_corpus(rng, 24 if quick else 90)

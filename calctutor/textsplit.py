@@ -46,3 +46,8 @@ def has_empty_piece(text: str, separators: str = ",") -> bool:
                 return True
             last = i
     return not text[last + 1 :].strip()
+
+
+def looks_like_program(text: str) -> bool:
+    """True for ``y = ...; z = ...`` programs (a ``=``, a ``;`` or several lines)."""
+    return ";" in text or "=" in text or "\n" in text.strip()

@@ -1,15 +1,22 @@
-"""Shared test helpers: real symbols built independently of the parser, and the path to
-the specs folder ``shared/`` that sits beside the repository (CI clones ``main`` next to it).
+"""Shared test helpers: real symbols built independently of the parser, the data the
+tests read (vendored in ``tests/data/``, so a clone of the repository alone passes), and
+the one way to find the installed ``calctutor`` executable.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
 import sympy
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: Data the tests read, copied into the repository: the STACK conformance corpus
+#: (``conformance/``) and the CLI contract (``CLI.md``, for the documented mistake labels).
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def R(name: str) -> sympy.Symbol:  # noqa: N802 - reads like a constructor in tables
@@ -18,9 +25,43 @@ def R(name: str) -> sympy.Symbol:  # noqa: N802 - reads like a constructor in ta
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The shared specs folder; its absence is a failure, never a skip."""
-    if not SHARED.is_dir():
-        pytest.fail(f"the shared specs folder is missing: expected it at {SHARED} "
-                    "(clone the repository as <dir>/main with <dir>/shared beside it)")
-    return SHARED
+def data_dir() -> Path:
+    """The vendored test data folder; its absence is a failure, never a skip."""
+    if not DATA.is_dir():
+        pytest.fail(f"the test data folder is missing: expected it at {DATA}")
+    return DATA
+
+
+def calctutor_command() -> list[str]:
+    """The argv prefix that starts the installed ``calctutor``.
+
+    The console script installed beside *this* interpreter (so a virtual environment's
+    tests never pick up another ``calctutor`` on ``PATH``); ``python -m calctutor`` when
+    the package is importable but its script is not installed.
+    """
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        exe = Path(folder) / ("calctutor.exe" if os.name == "nt" else "calctutor")
+        if exe.is_file():
+            return [str(exe)]
+    return [sys.executable, "-m", "calctutor"]
+
+
+@pytest.fixture(scope="session")
+def calctutor_exe() -> list[str]:
+    """The installed executable as an argv prefix (see :func:`calctutor_command`)."""
+    return calctutor_command()
+
+
+def run_calctutor(*args: str, stdin: str | None = None, env: dict | None = None,
+                  timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed ``calctutor`` with a pinned width; output captured as text."""
+    full_env = {**os.environ, "COLUMNS": "100", **(env or {})}
+    return subprocess.run([*calctutor_command(), *args], capture_output=True, text=True,
+                          input=stdin, timeout=timeout, env=full_env)
+
+
+@pytest.fixture(scope="session")
+def shared_dir(data_dir: Path) -> Path:
+    """The same vendored folder under its older name (tests written before the copy read
+    ``shared_dir / "CLI.md"`` and ``shared_dir / "conformance" / ...``: same paths)."""
+    return data_dir

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 
 import pytest
+from conftest import calctutor_command
 
 from calctutor.commands.check import run_check
 from calctutor.errors import CalcError
@@ -121,8 +120,7 @@ def test_several_variables_need_wrt():
 
 
 def _calctutor() -> list[str]:
-    exe = shutil.which("calctutor")
-    return [exe] if exe else [sys.executable, "-m", "calctutor"]
+    return calctutor_command()
 
 
 @pytest.mark.e2e

@@ -31,16 +31,16 @@ DISAGREEMENTS = {
 }
 
 
-def _alg_equiv_rows(shared_dir):
-    path = shared_dir / "conformance" / "stack_answertests.jsonl"
+def _alg_equiv_rows(data_dir):
+    path = data_dir / "conformance" / "stack_answertests.jsonl"
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return [r for r in rows if r["test"] == "AlgEquiv"]
 
 
 @pytest.fixture(scope="module")
-def results(shared_dir):
+def results(data_dir):
     out = []
-    for row in _alg_equiv_rows(shared_dir):
+    for row in _alg_equiv_rows(data_dir):
         verdict = run_check(row["teacher"], row["student"], task="equivalent")
         out.append((row, verdict))
     return out

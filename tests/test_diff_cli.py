@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 
 import pytest
+from conftest import calctutor_command
 
 pytestmark = pytest.mark.e2e
 
 
 def run(*args, stdin=None):
-    exe = shutil.which("calctutor")
-    cmd = [exe] if exe else [sys.executable, "-m", "calctutor"]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, input=stdin,
+    return subprocess.run([*calctutor_command(), *args], capture_output=True, text=True, input=stdin,
                           timeout=120, env={**os.environ, "COLUMNS": "100"})
 
 

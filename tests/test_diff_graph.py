@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 
 import pytest
+from conftest import calctutor_command
 
 from calctutor.commands.diff_graph import run_diff_graph
 from calctutor.errors import CalcError
@@ -35,9 +34,7 @@ def test_graph_needs_a_point():
 
 @pytest.mark.e2e
 def test_cli_json_carries_both_views():
-    exe = shutil.which("calctutor")
-    cmd = [exe] if exe else [sys.executable, "-m", "calctutor"]
-    out = subprocess.run(cmd + ["diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--json"],
+    out = subprocess.run(calctutor_command() + ["diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--json"],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 
 import pytest
+from conftest import calctutor_command
 
 pytestmark = pytest.mark.e2e
 
 
 def _cmd() -> list[str]:
-    exe = shutil.which("calctutor")
-    return [exe] if exe else [sys.executable, "-m", "calctutor"]
+    return calctutor_command()
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

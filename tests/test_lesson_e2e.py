@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 
 import pexpect
 import pytest
+from conftest import calctutor_command
 
 from calctutor.lessons.loader import load_lesson
 from calctutor.lessons.templates import draw
@@ -21,8 +20,7 @@ SEED = 5
 
 
 def command() -> list[str]:
-    found = shutil.which("calctutor")
-    return [found] if found else [sys.executable, "-m", "calctutor"]
+    return calctutor_command()
 
 
 def test_chain_rule_lesson_in_a_terminal(tmp_path):

@@ -11,7 +11,9 @@ import pytest
 from rich.console import Console
 
 from calctutor.lessons.loader import load_lesson
-from calctutor.lessons.runner import StreamIO, chain_links, graph_links, run_lesson
+from calctutor.lessons.practice import chain_links
+from calctutor.termio import StreamIO
+from calctutor.tutor.session import graph_links, run_lesson
 from calctutor.lessons.templates import draw
 from calctutor.parsing import to_input
 from calctutor.progress import ProgressStore

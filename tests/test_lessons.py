@@ -16,8 +16,8 @@ import pytest
 import sympy
 
 from calctutor.lessons import loader
-from calctutor.lessons.examples import run_example
-from calctutor.lessons.runner import _grade
+from calctutor.tutor.examples import run_example
+from calctutor.lessons.practice import grade_answer as _grade
 from calctutor.lessons.schema import EXAMPLE_COMMANDS, LessonError, build_lesson
 from calctutor.lessons.templates import draw
 

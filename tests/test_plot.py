@@ -6,21 +6,20 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pytest
+from conftest import calctutor_command
 import sympy
 
 from calctutor.commands.plot import run_plot
 from calctutor.errors import CalcError
 from calctutor.parsing import parse
-from calctutor.plotting.draw import draw, legend_lines
+from calctutor.render.drawing import draw, legend_lines
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series, log_ticks, nice_ticks, robust_ylim
-from calctutor.plotting.save import save_drawings
+from calctutor.render.save import save_drawings
 from calctutor.render import plot as view
 from conftest import R
 
@@ -188,8 +187,7 @@ def test_plot_json():
 # ── end to end: the installed command ────────────────────────────────────────────────
 
 def _cli() -> list[str]:
-    exe = shutil.which("calctutor")
-    return [exe] if exe else [sys.executable, "-m", "calctutor"]
+    return calctutor_command()
 
 
 def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -255,13 +253,13 @@ def test_e2e_bad_input_exits_2_without_traceback(args):
         assert "error" in json.loads(out.stdout)
 
 
-def test_lambdify_fallback_agrees_with_the_numeric_engine(monkeypatch):
-    from calctutor.plotting import evaluate as ev
+def test_one_numeric_engine_and_no_silent_fallback():
+    # plots sample through calctutor.numeric alone: the table's NumPy functions, and an
+    # expression it cannot evaluate is a one-line CalcError, never another engine's guess
+    from calctutor import numeric
 
     xs = np.linspace(-3, 3, 13)
-    exprs = [parse(t) for t in ("sigmoid(2x) + relu(x - 1)", "tanh(x)^2", "step(x) + abs(x)")]
-    first = [evaluate(e, "x", xs) for e in exprs]
-    monkeypatch.setattr(ev, "_numeric_evaluate", lambda: None)
-    assert ev.engine_name() == "sympy.lambdify"
-    for e, want in zip(exprs, first):
-        assert evaluate(e, "x", xs) == pytest.approx(want, rel=1e-12)
+    expr = parse("sigmoid(2x) + relu(x - 1)")
+    assert evaluate(expr, "x", xs) == pytest.approx(numeric.evaluate(expr, {"x": xs}), rel=1e-15)
+    with pytest.raises(numeric.UnsupportedExpression, match="gamma"):
+        evaluate(sympy.gamma(parse("x")), "x", xs)

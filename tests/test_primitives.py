@@ -155,8 +155,8 @@ def test_names_are_unique() -> None:
             seen.add(name)
 
 
-def test_mistake_labels_are_the_documented_ones(shared_dir) -> None:
-    text = (shared_dir / "CLI.md").read_text(encoding="utf-8")
+def test_mistake_labels_are_the_documented_ones(data_dir) -> None:
+    text = (data_dir / "CLI.md").read_text(encoding="utf-8")
     labels = set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.MULTILINE))
     assert "missing_chain_factor" in labels and "unknown" in labels
     used = {m.label for row in ALL_ROWS for m in row.mistakes}

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import sys
 
 import pexpect
 import pytest
+from conftest import calctutor_command
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30
@@ -21,8 +20,7 @@ ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]")
 
 
 def command() -> list[str]:
-    exe = shutil.which("calctutor")
-    return [exe, "repl"] if exe else [sys.executable, "-m", "calctutor", "repl"]
+    return [*calctutor_command(), "repl"]
 
 
 class Repl:

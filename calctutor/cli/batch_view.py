@@ -10,9 +10,9 @@ from calctutor.cli.output import console, dump_json
 
 def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
-    from calctutor.grading.batch import grade_rows, read_rows, summarise
+    from calctutor.commands.batch import grade_rows, read_rows, summarise
+    from calctutor.render import batch as batch_view
 
     rows = read_rows(path)
     err = console(plain, stderr=True)
@@ -29,14 +29,4 @@ def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool
     finally:
         if output:
             sink.close()
-    summary = summarise(docs)
-    table = Table(title="batch summary", show_header=False, box=None)
-    table.add_column(style="dim")
-    table.add_column(justify="right")
-    table.add_row("rows", str(summary.rows))
-    table.add_row("correct", f"[green]{summary.correct}[/green]")
-    table.add_row("wrong", f"[red]{summary.wrong}[/red]")
-    table.add_row("could not grade", f"[yellow]{summary.errors}[/yellow]")
-    for label, count in summary.mistakes.most_common(5):
-        table.add_row(f"  {label}", str(count))
-    err.print(table)
+    err.print(batch_view.summary_table(summarise(docs)))

@@ -35,7 +35,7 @@ def lesson_command(
 
             emit(run_lesson_list(), view, as_json=json_out, plain=plain)
             return
-        from calctutor.commands.lesson import run_lesson
-        from calctutor.lessons.runner import default_io
+        from calctutor.termio import default_io
+        from calctutor.tutor.session import run_lesson
 
         run_lesson(name, seed, default_io(plain))

@@ -39,7 +39,7 @@ def limit_command(
         from calctutor.render import limit as view
 
         if save:
-            from calctutor.plotting.save import check_path
+            from calctutor.render.save import check_path
 
             check_path(save)
         result = run_limit(read_expression(expr), at=at, steps=steps, plot=plot or bool(save))

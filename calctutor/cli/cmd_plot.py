@@ -42,7 +42,7 @@ def plot_command(
         from calctutor.render import plot as view
 
         if save:
-            from calctutor.plotting.save import check_path
+            from calctutor.render.save import check_path
 
             check_path(save)
         result = run_plot(read_expression(expr), tangent=tangent, plot_range=plot_range,
@@ -55,8 +55,8 @@ def plot_command(
 def save_figures(figures, path: str) -> None:
     import sys
 
-    from calctutor.plotting.draw import draw
-    from calctutor.plotting.save import save_drawings
+    from calctutor.render.drawing import draw
+    from calctutor.render.save import save_drawings
 
     target = save_drawings([draw(f) for f in figures], path)
     sys.stderr.write(f"saved the plot to {target}\n")

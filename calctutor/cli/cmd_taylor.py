@@ -42,7 +42,7 @@ def taylor_command(
         from calctutor.render import taylor as view
 
         if save:
-            from calctutor.plotting.save import check_path
+            from calctutor.render.save import check_path
 
             check_path(save)
         result = run_taylor(read_expression(expr), at=at, order=order, eval_points=eval_points,

@@ -9,8 +9,6 @@ nothing the user types produces a traceback.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -19,50 +17,7 @@ from typing import Any
 import typer
 
 from calctutor.errors import CalcError
-
-
-def wants_plain(plain: bool) -> bool:
-    return plain or bool(os.environ.get("NO_COLOR"))
-
-
-class _AsciiStream:
-    """A text stream that reports an ASCII encoding, so Rich draws boxes and rules in
-    ASCII (+--+) for --plain, while the text itself still goes to the real stream."""
-
-    encoding = "ascii"
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        return self._stream.write(text)
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        return self._stream.fileno()
-
-
-def console(plain: bool = False, stderr: bool = False):
-    """A Rich console honouring --plain / NO_COLOR (ASCII boxes, no colour)."""
-    from rich.console import Console
-
-    plain = wants_plain(plain)
-    stream = sys.stderr if stderr else sys.stdout
-    return Console(
-        file=_AsciiStream(stream) if plain else None,
-        stderr=stderr,
-        no_color=plain,
-        highlight=False,
-        emoji=False,
-        safe_box=True,
-        force_terminal=None,
-        color_system=None if plain else "auto",
-    )
+from calctutor.termio import console, dump_json, wants_plain  # noqa: F401 - the shells' IO
 
 
 def read_expression(text: str) -> str:
@@ -71,17 +26,6 @@ def read_expression(text: str) -> str:
         data = sys.stdin.read()
         return data.strip()
     return text
-
-
-def dump_json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, default=_json_default)
-
-
-def _json_default(value: Any):
-    try:
-        return float(value)
-    except Exception:  # noqa: BLE001 - last resort for exotic numbers
-        return str(value)
 
 
 def emit(result: Any, view: ModuleType, *, as_json: bool = False, plain: bool = False,

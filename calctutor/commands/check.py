@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from calctutor.errors import CalcError
 from calctutor.grading.grade import TASKS, grade
-from calctutor.grading.verdict import Verdict
-from calctutor.parsing import parse, to_input
+from calctutor.grading.verdict import Verdict, verdict_document  # noqa: F401 - re-exported
+from calctutor.parsing import parse
 
 
 def choose_variable(function, wrt: str | None) -> str:
@@ -39,35 +37,3 @@ def run_check(function_text: str, answer_text: str, *, wrt: str | None = None, o
     verdict.function_text = function_text
     verdict.answer_text = answer_text
     return verdict
-
-
-def verdict_document(verdict: Verdict) -> dict[str, Any]:
-    """The JSON document of CLI.md for one verdict (plus a few helpful extra keys)."""
-    doc: dict[str, Any] = {
-        "correct": verdict.correct,
-        "task": verdict.task,
-        "answer": to_input(verdict.answer),
-        "expected": to_input(verdict.expected),
-        "mistake": None if verdict.correct else verdict.mistake,
-        "message": verdict.message,
-        "witnesses": verdict.witnesses,
-        "function": to_input(verdict.function),
-        "variable": verdict.variable,
-        "order": verdict.order,
-        "decided_by": verdict.decided_by,
-        "notes": list(verdict.notes),
-        "form": verdict.form,
-    }
-    if verdict.diagnosis is not None:
-        d = verdict.diagnosis
-        doc["diagnosis"] = {"label": d.label, "rule": d.rule, "at": d.at,
-                            "right_step": d.right_step, "step_id": d.step_id}
-    counter = verdict.numeric.counterexample
-    if counter is not None:
-        doc["counterexample"] = {"point": counter.point, "expected": _finite(counter.expected),
-                                 "answer": _finite(counter.answer)}
-    return doc
-
-
-def _finite(value: float) -> float | None:
-    return value if value == value and abs(value) != float("inf") else None

@@ -11,6 +11,7 @@ from calctutor.errors import CalcError
 from calctutor.graph import Evaluation, Graph, forward_mode, graph_from_text, reverse_mode
 from calctutor.graph.fdcheck import FDTable, fd_check
 from calctutor.graph.paths import PathSum, count_paths, edge_formula, paths_to_output
+from calctutor.graph.symbolic import symbolic_gradient
 
 #: The symbolic gradient (shown without a point) is skipped for graphs with more routes
 #: than this from the inputs to the output: its inlined form would swell.
@@ -146,27 +147,3 @@ def _read_point(at: str, graph: Graph) -> tuple[dict[str, str], dict[str, float]
             raise CalcError(f"the value of {name} must be a finite real number")
         values[name] = number.real
     return {k: to_input(v) for k, v in exact.items()}, values
-
-
-def symbolic_gradient(graph: Graph) -> dict[str, sympy.Expr]:
-    """Reverse mode run on symbols: each partial as the sum over the backward pass of
-    adjoint · local derivative, in the inputs (tidied with ``sympy.factor`` only when
-    that is quick and shorter)."""
-    adj: dict[int, sympy.Expr] = {graph.output: sympy.Integer(1)}
-    for n in reversed(graph.nodes):
-        a = adj.get(n.index)
-        if a is None or n.is_leaf:
-            continue
-        for k, arg in enumerate(n.args):
-            if not graph.nodes[arg].active:
-                continue
-            term = a * edge_formula(graph, n.index, k, inlined=True)
-            adj[arg] = adj.get(arg, sympy.Integer(0)) + term
-    out: dict[str, sympy.Expr] = {}
-    for name, index in graph.inputs.items():
-        g = adj.get(index, sympy.Integer(0))
-        if sympy.count_ops(g) < 60:
-            tidy = sympy.factor(g)
-            g = tidy if sympy.count_ops(tidy) <= sympy.count_ops(g) else g
-        out[name] = g
-    return out

@@ -1,18 +1,13 @@
-"""``calctutor lesson``: the list of lessons with the learner's progress, and running one.
+"""``calctutor lesson`` without a name: the list of lessons with the learner's progress.
 
-Listing is an ordinary command (:func:`run_lesson_list` returns a result for the
-renderers). Running a lesson is interactive; :func:`run_lesson` is the runner's entry
-point (:func:`calctutor.lessons.runner.run_lesson`), re-exported here for the CLI and the
-REPL.
+Running a lesson is interactive, so it is a shell's job: :func:`calctutor.tutor.session.run_lesson`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calctutor.lessons.runner import LessonReport, run_lesson
-
-__all__ = ["LessonRow", "LessonListResult", "LessonReport", "run_lesson", "run_lesson_list"]
+__all__ = ["LessonRow", "LessonListResult", "run_lesson_list"]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from calctutor.textsplit import looks_like_program
 from calctutor.parsing import Program, parse, parse_program, to_input
 
 
@@ -38,10 +39,6 @@ class ParseResult:
     @property
     def latex(self) -> str:
         return sympy.latex(self.expression)
-
-
-def looks_like_program(text: str) -> bool:
-    return ";" in text or "=" in text or "\n" in text.strip()
 
 
 def run_parse(text: str) -> ParseResult:

@@ -16,11 +16,13 @@ The rule, in order (documented in docs/grading.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy
 
 from calctutor.grading.numeric import NumericFinding
 from calctutor.grading.symbolic import DIFFERENT, EQUAL, SymbolicFinding
+from calctutor.parsing import to_input
 
 
 @dataclass
@@ -71,3 +73,35 @@ def decide(symbolic: SymbolicFinding, numeric: NumericFinding) -> tuple[bool | N
     if symbolic.status == DIFFERENT:
         return False, "symbolic"
     return None, "none"
+
+
+def verdict_document(verdict: Verdict) -> dict[str, Any]:
+    """The JSON document of CLI.md for one verdict (plus a few helpful extra keys)."""
+    doc: dict[str, Any] = {
+        "correct": verdict.correct,
+        "task": verdict.task,
+        "answer": to_input(verdict.answer),
+        "expected": to_input(verdict.expected),
+        "mistake": None if verdict.correct else verdict.mistake,
+        "message": verdict.message,
+        "witnesses": verdict.witnesses,
+        "function": to_input(verdict.function),
+        "variable": verdict.variable,
+        "order": verdict.order,
+        "decided_by": verdict.decided_by,
+        "notes": list(verdict.notes),
+        "form": verdict.form,
+    }
+    if verdict.diagnosis is not None:
+        d = verdict.diagnosis
+        doc["diagnosis"] = {"label": d.label, "rule": d.rule, "at": d.at,
+                            "right_step": d.right_step, "step_id": d.step_id}
+    counter = verdict.numeric.counterexample
+    if counter is not None:
+        doc["counterexample"] = {"point": counter.point, "expected": _finite(counter.expected),
+                                 "answer": _finite(counter.answer)}
+    return doc
+
+
+def _finite(value: float) -> float | None:
+    return value if value == value and abs(value) != float("inf") else None

@@ -444,7 +444,7 @@ def _fill_exprs(builder: GraphBuilder) -> None:
 def graph_from_text(text: str, *, layer_names: Mapping[sympy.Expr, str] | None = None) -> Graph:
     """Parse an expression or a ``g = w x; a = g^2; L = a`` program (learner's structure
     kept: ``evaluate=False``) and build its graph."""
-    from calctutor.commands.parse import looks_like_program
+    from calctutor.textsplit import looks_like_program
     from calctutor.parsing import parse, parse_program
 
     if looks_like_program(text):

@@ -296,9 +296,9 @@ def _example(c: _Checker, raw: Any, where: str) -> Example:
     expr = c.get(raw, "expr", where, str, required=True)
     program = ";" in expr or "=" in expr
     if command == "grad" and not program:
-        from calctutor.points import _split_top_level
+        from calctutor.textsplit import split
 
-        for piece in _split_top_level(expr):
+        for piece in split(expr, ","):
             c.expression(piece.strip(), f"{where}.expr")
     elif command in ("diff", "graph", "parse") or not program:
         c.expression(expr, f"{where}.expr", program=program)

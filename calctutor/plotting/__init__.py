@@ -22,12 +22,12 @@ with legends), hand-written braille canvas (more code to keep for no gain).
 
 Version note: plotext 6 replaced the 5.x module-level API (``plt.plot``/``plt.build``)
 with figure/signal objects and ships a small compiled kernel (manylinux wheels).
-:mod:`calctutor.plotting.draw` is written for the 6.x API; on 5.x it says so clearly.
+:mod:`calctutor.render.drawing` is written for the 6.x API; on 5.x it says so clearly.
 
-Layout of this package (commands build data, renderers draw; no calculus here):
+Layout (commands build data, renderers draw; no calculus here):
 
 - :mod:`.evaluate` — expression → NumPy values (one swap point for the numeric engine);
 - :mod:`.figure`   — ``Figure`` / ``Series`` dataclasses and sampling helpers;
-- :mod:`.draw`     — ``Figure`` → text with plotext (ASCII in plain mode);
-- :mod:`.save`     — write a drawn figure (or any Rich renderable) to SVG/HTML/TXT.
+- :mod:`calctutor.render.drawing` — ``Figure`` → text with plotext (ASCII in plain mode);
+- :mod:`calctutor.render.save`    — write a drawn figure (or any Rich renderable) to SVG/HTML/TXT.
 """

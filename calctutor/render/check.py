@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from calctutor.commands.check import verdict_document
-from calctutor.grading.verdict import Verdict
+from calctutor.grading.verdict import Verdict, verdict_document
 from calctutor.parsing import to_input
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE, RULE_STYLE, WRONG_STYLE
 

@@ -87,10 +87,10 @@ def view(step, top: bool = True) -> View:
     return View(step, tuple(view(c, False) for c in step.children))
 
 
-def _walk_views(v: View, depth: int = 0):
+def walk_views(v: View, depth: int = 0):
     yield v, depth
     for c in v.children:
-        yield from _walk_views(c, depth + 1)
+        yield from walk_views(c, depth + 1)
 
 
 # ── JSON ─────────────────────────────────────────────────────────────────────────────
@@ -166,7 +166,7 @@ def _d(result: DiffResult) -> str:
     return f"d/d{x}" if n == 1 else f"d^{n}/d{x}^{n}"
 
 
-def _step_line(step, collapsed=()) -> str:
+def step_line(step, collapsed=()) -> str:
     rules = ", ".join(collapsed) if collapsed else step.rule
     if step.rewrites:
         return f"{rules}: {show(step.expr)} = {show(step.result)}"
@@ -199,10 +199,10 @@ def to_plain(result: DiffResult) -> str:
     if result.derivation is not None and result.derivation.steps:
         lines += ["", "steps:"]
         for top in result.derivation.steps:
-            for v, depth in _walk_views(view(top)):
+            for v, depth in walk_views(view(top)):
                 s = v.step
                 indent = "  " * (depth + 1)
-                lines.append(f"{indent}{s.id}  {_step_line(s, v.collapsed)}")
+                lines.append(f"{indent}{s.id}  {step_line(s, v.collapsed)}")
                 if s.key == "chain":
                     lines.append(f"{indent}    let {s.variable} = {show(s.inner)}: "
                                  f"outer {show(s.outer)} -> {show(s.outer_derivative)}, "
@@ -243,7 +243,7 @@ def to_latex(result: DiffResult) -> str:
         return head
     rows = []
     for top in result.derivation.steps:
-        for v, _ in _walk_views(view(top)):
+        for v, _ in walk_views(view(top)):
             s = v.step
             rules = ", ".join(v.collapsed) if v.collapsed else s.rule
             lhs = latex(s.expr) if s.rewrites else _derivative_latex(s.expr, s.wrt)
@@ -261,7 +261,7 @@ def _pretty_step(step) -> str:
             eq = sympy.Eq(sympy.Derivative(step.expr, step.wrt), step.result, evaluate=False)
         return pretty(eq)
     except Exception:  # noqa: BLE001 - fall back to one line
-        return _step_line(step)
+        return step_line(step)
 
 
 def _label(v: View):
@@ -276,14 +276,14 @@ def _label(v: View):
     elif s.note:
         head.append(f"   {s.note}", style=NOTE_STYLE)
     if v.collapsed:
-        return Group(head, Text(_step_line(s, ()).split(": ", 1)[1], style=EXPR_STYLE))
+        return Group(head, Text(step_line(s, ()).split(": ", 1)[1], style=EXPR_STYLE))
     return Group(head, Text(_pretty_step(s), style=EXPR_STYLE))
 
 
-def _add(parent, v: View) -> None:
+def add_view(parent, v: View) -> None:
     node = parent.add(_label(v))
     for c in v.children:
-        _add(node, c)
+        add_view(node, c)
 
 
 def _layer_table(result: DiffResult, b):
@@ -325,7 +325,7 @@ def to_rich(result: DiffResult):
     if result.derivation is not None and result.derivation.steps:
         tree = Tree(Text("steps", style="bold"), guide_style=NOTE_STYLE)
         for top in result.derivation.steps:
-            _add(tree, view(top))
+            add_view(tree, view(top))
         parts += [Text(""), tree]
         for b in result.breakdowns:
             parts += [Text(""), _layer_table(result, b)]

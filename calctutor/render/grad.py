@@ -136,11 +136,11 @@ def to_plain(result: GradResult) -> str:
                 line += f"   = {_text(result.values[i][j])} at the point"
             lines.append(line)
             if result.derivations is not None:
-                from calctutor.render.diff import _step_line, _walk_views, view
+                from calctutor.render.diff import step_line, walk_views, view
 
                 for top in result.derivations[i][j].steps:
-                    for v, depth in _walk_views(view(top)):
-                        lines.append("      " + "  " * depth + f"{v.step.id}  {_step_line(v.step, v.collapsed)}")
+                    for v, depth in walk_views(view(top)):
+                        lines.append("      " + "  " * depth + f"{v.step.id}  {step_line(v.step, v.collapsed)}")
     lines.append("")
     label = "Jacobian" if result.is_jacobian else "gradient"
     if result.is_jacobian:
@@ -221,14 +221,14 @@ def to_rich(result: GradResult):
     if result.derivations is not None:
         from rich.tree import Tree
 
-        from calctutor.render.diff import _add, view
+        from calctutor.render.diff import add_view, view
 
         for i in range(len(result.outputs)):
             for j, name in enumerate(result.variables):
                 tree = Tree(Text(f"∂{_name(result, i)}/∂{name}: steps", style=RULE_STYLE),
                             guide_style=NOTE_STYLE)
                 for top in result.derivations[i][j].steps:
-                    _add(tree, view(top))
+                    add_view(tree, view(top))
                 parts += [Text(""), tree]
     label = "Jacobian" if result.is_jacobian else "gradient ∇f"
     shown = [Text(label, style="bold"), Text(pretty(sympy.Matrix(

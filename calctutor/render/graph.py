@@ -336,7 +336,7 @@ def to_dot(result: GraphResult) -> str:
 
 
 # ── plain text ──────────────────────────────────────────────────────────────────────
-def _tree_lines(result: GraphResult, unicode: bool) -> list[str]:
+def tree_lines(result: GraphResult, unicode: bool) -> list[str]:
     """The graph drawn from the output down, each node with value and grad; a node
     reached again is marked (shared) instead of drawn twice."""
     g = result.graph
@@ -375,7 +375,7 @@ def to_plain(result: GraphResult) -> str:
         out.append("at " + ", ".join(f"{k} = {v}" for k, v in result.point_text.items()))
     out.append("")
     out.append("graph (from the output down; edges show the local derivative d(user)/d(arg)):")
-    out += ["  " + line for line in _tree_lines(result, unicode=False)]
+    out += ["  " + line for line in tree_lines(result, unicode=False)]
     out.append("")
     rows = backward_rows(result, unicode=False)
     title = ("backward pass (reverse mode, in order):" if result.point is not None

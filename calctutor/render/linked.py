@@ -31,10 +31,10 @@ def to_rich(result: GraphResult):
 
 
 def to_plain(result: GraphResult) -> str:
-    from calctutor.render.graph import _tree_lines, backward_rows, gradient_text
+    from calctutor.render.graph import tree_lines, backward_rows, gradient_text
 
     lines = ["backpropagation (the same chain rule):"]
-    lines += ["  " + line for line in _tree_lines(result, unicode=False)]
+    lines += ["  " + line for line in tree_lines(result, unicode=False)]
     lines.append(f"  seed: d{result.graph.out.id}/d{result.graph.out.id} = 1")
     for step, rule, numbers, running in backward_rows(result, unicode=False):
         lines.append(f"  {step:>3}. {rule}   {numbers}   -> {running}")

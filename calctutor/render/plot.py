@@ -64,7 +64,7 @@ def rich_table(title: str | None, headers: list[str], rows: list[list], justify=
 
 
 def draw_figures(figures, plain: bool):
-    from calctutor.plotting.draw import draw
+    from calctutor.render.drawing import draw
 
     return [draw(f, plain=plain) for f in figures]
 
@@ -77,7 +77,7 @@ def figures_plain(figures) -> list[str]:
 
 
 def figures_rich(figures) -> list:
-    from calctutor.plotting.draw import to_rich as drawing_to_rich
+    from calctutor.render.drawing import to_rich as drawing_to_rich
 
     return [drawing_to_rich(d) for d in draw_figures(figures, plain=False)]
 

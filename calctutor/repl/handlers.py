@@ -130,7 +130,7 @@ def derivative(ctx: Context, text: str, wrt: str | None = None, order: int = 1,
 
     state = ctx.state
     if state.mode == "brief":
-        from calctutor.repl import brief as view
+        from calctutor.render import brief as view
     else:
         from calctutor.render import diff as view
     expanded = state.expand(text)
@@ -147,7 +147,7 @@ def _point_for(ctx: Context, text: str) -> str | None:
     point = ctx.state.point
     if not point or "=" not in point:
         return point
-    from calctutor.commands.parse import looks_like_program
+    from calctutor.textsplit import looks_like_program
     from calctutor.parsing import parse, parse_program
 
     expr = parse_program(text).inlined() if looks_like_program(text) else parse(text)
@@ -272,7 +272,8 @@ def _help_rich(ctx: Context):
 @command("parse", usage=":parse EXPR", help="how calctutor reads an expression (tree, LaTeX)",
          examples=(":parse sin^2 x + 2xy", ":parse y = 2x^3 + 3; z = y^2"))
 def parse_(ctx: Context, arg: str):
-    from calctutor.commands.parse import looks_like_program, run_parse
+    from calctutor.commands.parse import run_parse
+    from calctutor.textsplit import looks_like_program
     from calctutor.render import parse as view
 
     text = _need(arg, ":parse EXPR")
@@ -566,7 +567,8 @@ def check(ctx: Context, arg: str):
          help="list the lessons with your progress, or run one",
          examples=(":lesson", ":lesson chain-rule", ":lesson chain-rule --seed 7"))
 def lesson(ctx: Context, arg: str):
-    from calctutor.commands.lesson import run_lesson, run_lesson_list
+    from calctutor.commands.lesson import run_lesson_list
+    from calctutor.tutor.session import run_lesson
 
     name, opts = forms.split_options(arg)
     unknown = sorted(set(opts) - {"seed"})

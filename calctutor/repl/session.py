@@ -148,7 +148,7 @@ class Repl:
 
     def __init__(self, *, plain: bool = False, history: bool = True, input=None, output=None,
                  console=None) -> None:
-        from calctutor.cli.output import wants_plain
+        from calctutor.termio import wants_plain
 
         self.plain = wants_plain(plain)
         self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich"),
@@ -193,7 +193,7 @@ class Repl:
     def _printer(self) -> Printer:
         if self.printer is None:
             if self._console is None:
-                from calctutor.cli.output import console
+                from calctutor.termio import console
 
                 self._console = console(self.plain)
             self.ctx.transcript.width = max(60, min(self._console.width, 160))
@@ -202,7 +202,7 @@ class Repl:
 
     def _lesson_io(self):
         """A lesson's input/output on this session's terminal (or test pipe)."""
-        from calctutor.lessons.runner import TerminalIO
+        from calctutor.termio import TerminalIO
 
         session = PromptSession(input=self.session.input, output=self.session.output)
         return TerminalIO(self._printer().console, session)

@@ -47,7 +47,7 @@ def formatted_text(reply, fmt: str) -> str:
     if fmt == "latex" and hasattr(reply.view, "to_latex"):
         return _call(reply.view.to_latex, reply.result, reply.options)
     if fmt == "json":
-        from calctutor.cli.output import dump_json
+        from calctutor.termio import dump_json
 
         return dump_json(reply.view.to_json(reply.result))
     return plain_text(reply)

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from calctutor.errors import CalcError
-from calctutor.plotting.draw import Drawing, to_rich
+from calctutor.render.drawing import Drawing, to_rich
 
 FORMATS = (".svg", ".html", ".htm", ".txt")
 
