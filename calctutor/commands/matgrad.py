@@ -36,8 +36,11 @@ class MatGradResult:
     components: tuple[Component, ...] | None = None
 
 
-def _decls(shapes: Iterable[str], symmetric: Iterable[str] = ()) -> dict[str, Decl]:
-    decls = parse_shapes(list(shapes), list(symmetric or ()))
+def _decls(shapes: Iterable[str] | str, symmetric: Iterable[str] | str = ()) -> dict[str, Decl]:
+    """The declarations; a single string may hold several (``"x=n,A=nxn"``)."""
+    shapes = [shapes] if isinstance(shapes, str) else list(shapes)
+    symmetric = [symmetric] if isinstance(symmetric, str) else list(symmetric or ())
+    decls = parse_shapes(shapes, symmetric)
     if not decls:
         raise CalcError("declare at least one shape, e.g. --shape x=3 or --shape A=nxn")
     return decls

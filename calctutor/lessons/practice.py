@@ -85,6 +85,10 @@ def grade_answer(problem: Problem, text: str) -> grader.Grade:
     """Grade the final answer typed for ``problem`` (ParseError / CalcError when unreadable)."""
     ex = problem.exercise
     task = ex.task
+    if task == "matrix-gradient":
+        from calctutor.lessons import matrix_task
+
+        return matrix_task.grade(problem, text)
     if task in ("gradient", "hessian"):
         return _grade_list(problem, text)
     answer = grader.read_answer(text, _names(problem))
@@ -329,6 +333,10 @@ class HintBook:
         None when no command shows this task) and the answer line."""
         p = self.problem
         ex = p.exercise
+        if ex.task == "matrix-gradient":
+            from calctutor.lessons import matrix_task
+
+            return matrix_task.solution(p, Example)
         answer = f"Answer: `{p.expected_text}`"
         at = ",".join(f"{k}={to_input(v)}" for k, v in p.point.items())
         options: dict[str, Any] = {}

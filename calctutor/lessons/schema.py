@@ -28,15 +28,18 @@ TASKS: dict[str, str] = {
     "taylor": "the Taylor polynomial (an expression)",
     "integral": "the value of a definite integral (a number)",
     "equivalent": "an equivalent form of the expression",
+    "matrix-gradient": "the gradient or Jacobian in matrix notation (x^T, A^-1, .*, ||x||)",
 }
 
 #: Commands a worked example may run (``calctutor.commands.<name>.run_<name>``).
-EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integrate", "plot", "check")
+EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integrate", "plot", "check",
+                    "matgrad")
 
 #: Options a worked example may pass to its command (as in the CLI, ``-`` becomes ``_``).
 EXAMPLE_OPTIONS = frozenset({
     "wrt", "order", "at", "mode", "dir", "hessian", "eval", "lower", "upper",
     "monte_carlo", "seed", "tangent", "range", "answer", "task", "steps", "derivative", "plot",
+    "shapes",
 })
 
 #: Option names whose command-line flag is spelled differently.
@@ -70,8 +73,12 @@ class Example:
 
     def command_line(self) -> str:
         """The same example as a shell command the learner can type."""
-        parts = [f"calctutor {self.command}", _quote(self.expr)]
+        # matgrad runs ``grad --shape``: one --shape per declaration
+        command = "grad" if self.command == "matgrad" else self.command
+        parts = [f"calctutor {command}", _quote(self.expr)]
         options = dict(self.options)
+        if self.command == "matgrad":
+            parts += [f"--shape {_quote(str(s))}" for s in options.pop("shapes", [])]
         if self.command == "check" and "answer" in options:
             parts.append(_quote(str(options.pop("answer"))))
         for key, value in options.items():
@@ -133,6 +140,7 @@ class Exercise:
     forbid: tuple[str, ...] = ()
     explain: str = ""
     as_written: bool = False  # show the function as the template writes it: sin((4x)^2)
+    shapes: tuple[str, ...] = ()  # matrix-gradient: the declared shapes (x=n, A=nxn)
 
     @property
     def is_program(self) -> bool:
@@ -295,7 +303,11 @@ def _example(c: _Checker, raw: Any, where: str) -> Example:
         c.fail(f"{where}.command", f"unknown command {command!r} (known: {', '.join(EXAMPLE_COMMANDS)})")
     expr = c.get(raw, "expr", where, str, required=True)
     program = ";" in expr or "=" in expr
-    if command == "grad" and not program:
+    if command == "matgrad":  # matrix notation: read by the matrix parser
+        from calctutor.lessons import matrix_task
+
+        matrix_task.check_example(c, expr, raw, where)
+    elif command == "grad" and not program:
         from calctutor.textsplit import split
 
         for piece in split(expr, ","):
@@ -314,6 +326,10 @@ def _example(c: _Checker, raw: Any, where: str) -> Example:
 
 def _exercise(c: _Checker, raw: Any, where: str) -> Exercise:
     c.table(raw, where)
+    if raw.get("task") == "matrix-gradient":  # matrix notation and shapes: its own checks
+        from calctutor.lessons import matrix_task
+
+        return matrix_task.build_exercise(c, raw, where, Exercise)
     c.only(raw, where, EXERCISE_FIELDS)
     ex_id = c.get(raw, "id", where, str, required=True)
     if not _SLUG.match(ex_id):

@@ -69,6 +69,8 @@ class Problem:
 
     @property
     def expected_text(self) -> str:
+        if self.task == "matrix-gradient":
+            return self.expected  # already in matrix notation
         if self.task in ("derivative", "partial"):
             from calctutor.steps import teacher_form
 
@@ -125,6 +127,10 @@ def _bad(expr: sympy.Expr) -> bool:
 
 def draw(lesson: str, exercise: Exercise, seed: int) -> Problem:
     """The problem for this seed (redrawing degenerate parameter choices)."""
+    if exercise.task == "matrix-gradient":
+        from calctutor.lessons import matrix_task
+
+        return matrix_task.draw(lesson, exercise, seed, Problem)
     last = "no draw was tried"
     for attempt in range(MAX_REDRAWS):
         rng = _rng(lesson, exercise.id, seed, attempt)

@@ -103,7 +103,7 @@ def parse_shapes(specs: Iterable[str], symmetric: Iterable[str] = ()) -> dict[st
     names given to ``--symmetric``."""
     out: dict[str, Decl] = {}
     for spec in specs:
-        for piece in re.split(r"[;\s]+(?=[A-Za-z][A-Za-z0-9_]*\s*=)", spec.strip()):
+        for piece in re.split(r"[;,\s]+(?=[A-Za-z][A-Za-z0-9_]*\s*=)", spec.strip()):
             if not piece.strip():
                 continue
             decl = parse_shape(piece)
