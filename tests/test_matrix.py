@@ -283,3 +283,16 @@ def test_random_compositions_verify_numerically(parts, outer):
         assert check.ok, (text, wrt, to_text(d.result), check)
         again = simplify(parse_matrix(to_text(d.result), decls))
         assert again == d.result
+
+
+@pytest.mark.parametrize("text,wrt,shapes,printed", [
+    ("tr(X)", "X", ["X=nxn"], "I_n"),
+    ("sum(x)", "x", ["x=n"], "1_n"),
+    ("2 tr(X)", "X", ["X=3x3"], "2 I_3"),
+    ("x", "x", ["x=n"], "I_n"),
+])
+def test_lonely_identity_and_ones_print_their_size_and_paste_back(text, wrt, shapes, printed):
+    f, d, decls = run(text, wrt, *shapes)
+    assert to_text(d.result) == printed
+    assert simplify(parse_matrix(printed, decls)) == d.result
+    assert verify(f, d.result, wrt, decls, draws=3).ok

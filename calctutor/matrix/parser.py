@@ -36,6 +36,7 @@ _UNICODE = [("ᵀ", "^T"), ("⁻¹", "^-1"), ("⁻ᵀ", "^-T"), ("²", "^2"), ("
             ("−", "-"), ("–", "-"), ("∑", "sum"), ("σ", "sigmoid"), ("ø", "")]
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_SIZED = re.compile(r"_([0-9]+|[A-Za-z][A-Za-z0-9]*)")
 _OPS = ("||_F", "||_2", "||", ".*", "./", ".^", "+", "-", "*", "/", "^", "(", ")", "'",
         "|", ",")
 
@@ -108,6 +109,11 @@ class _Parser:
                 continue
             m = _NUMBER.match(text, i)
             if m:
+                sized = _SIZED.match(text, m.end()) if m.group() == "1" else None
+                if sized:  # 1_n: the vector of ones of size n
+                    toks.append(Tok("ONES", sized.group(1), i, sized.end()))
+                    i = sized.end()
+                    continue
                 toks.append(Tok("NUM", m.group(), i, m.end()))
                 i = m.end()
                 continue
@@ -127,6 +133,9 @@ class _Parser:
         return toks
 
     def _words(self, word: str, start: int) -> list[Tok]:
+        sized = re.fullmatch(r"I_([0-9]+|[A-Za-z][A-Za-z0-9]*)", word)
+        if sized and word not in self.shapes:  # I_n: the identity of size n
+            return [Tok("EYE", sized.group(1), start, start + len(word))]
         if word in self.shapes or word in ("I", "T") or word in FUNCTIONS:
             return [Tok("FUNC" if word in FUNCTIONS and word not in self.shapes else "NAME",
                         word, start, start + len(word))]
@@ -215,7 +224,7 @@ class _Parser:
         t = self.tok
         if t.kind == "||":
             return self.norm_depth == 0
-        return t.kind in ("NUM", "NAME", "FUNC", "(")
+        return t.kind in ("NUM", "NAME", "FUNC", "(", "EYE", "ONES")
 
     def term(self):
         left, s, e = self.unary()
@@ -396,6 +405,13 @@ class _Parser:
         if t.kind == "NUM":
             self.take()
             return N.const(Fraction(t.value)), t.start, t.end
+        if t.kind in ("EYE", "ONES"):
+            self.take()
+            n = int(t.value) if t.value.isdigit() else t.value
+            if n == 0 or (isinstance(n, int) and n > 64):
+                raise self.error("a size must be between 1 and 64", t.start, t.end)
+            node = N.Eye((n, n)) if t.kind == "EYE" else N.Ones((n, 1))
+            return node, t.start, t.end
         if t.kind == "NAME":
             self.take()
             if t.value == "I":

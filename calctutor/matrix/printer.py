@@ -21,12 +21,49 @@ _SUP = {"2": "²", "3": "³"}
 
 def to_text(node: Node) -> str:
     """calctutor's matrix notation (ASCII)."""
-    return _Printer("text").show(node)
+    return _Printer("text", _unsized(node)).show(node)
 
 
 def to_unicode(node: Node) -> str:
     """The same with xᵀ, A⁻¹, ‖x‖ and ⊙."""
-    return _Printer("unicode").show(node)
+    return _Printer("unicode", _unsized(node)).show(node)
+
+
+def _unsized(node: Node) -> set[int]:
+    """The I and 1 with no neighbour to give them a size (printed I_n, 1_n)."""
+    out: set[int] = set()
+
+    def lonely(n: Node) -> None:
+        if isinstance(n, (N.Eye, N.Ones)):
+            out.add(id(n))
+        elif isinstance(n, N.MatMul):
+            chain = [f for f in n.factors if f.shape != SCALAR]
+            if len(chain) == 1:
+                lonely(chain[0])
+        elif isinstance(n, N.Add) and all(_identity_like(t) for t in n.terms):
+            for t in n.terms:
+                lonely(t)
+        elif isinstance(n, N.Transpose):
+            lonely(n.arg)
+
+    def walk(n: Node) -> None:
+        if isinstance(n, (N.Reduce, N.Elem, N.Softmax, N.Diag)):
+            lonely(n.arg)
+        for c in N.children(n):
+            walk(c)
+
+    lonely(node)
+    walk(node)
+    return out
+
+
+def _identity_like(n: Node) -> bool:
+    if isinstance(n, (N.Eye, N.Ones)):
+        return True
+    if isinstance(n, N.MatMul):
+        chain = [f for f in n.factors if f.shape != SCALAR]
+        return len(chain) == 1 and isinstance(chain[0], (N.Eye, N.Ones))
+    return False
 
 
 def _fraction(value: Fraction) -> str:
@@ -50,7 +87,8 @@ def split_product(node: Node) -> tuple[Fraction, list[Node], list[Node]]:
 
 
 class _Printer:
-    def __init__(self, style: str) -> None:
+    def __init__(self, style: str, unsized: set[int] = frozenset()) -> None:
+        self.unsized = unsized
         self.style = style
         self.s = _STYLES[style]
 
@@ -71,9 +109,9 @@ class _Printer:
                 return "-" + _fraction(-v), _ADD
             return _fraction(v), _ATOM if v.denominator == 1 else _MUL
         if isinstance(node, N.Eye):
-            return "I", _ATOM
+            return ("I" if id(node) not in self.unsized else f"I_{node.shape[0]}"), _ATOM
         if isinstance(node, N.Ones):
-            return "1", _ATOM
+            return ("1" if id(node) not in self.unsized else f"1_{node.shape[0]}"), _ATOM
         if isinstance(node, N.Zero):
             return "0", _ATOM
         if isinstance(node, N.Add):
