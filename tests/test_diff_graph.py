@@ -40,6 +40,6 @@ def test_cli_json_carries_both_views():
     doc = json.loads(out.stdout)
     assert "steps" in doc and "graph" in doc
     assert doc["graph"]["gradient"]["x"] == pytest.approx(doc["value"], rel=1e-12)
-    plain = subprocess.run(cmd + ["diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--plain"],
+    plain = subprocess.run(calctutor_command() + ["diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--plain"],
                            capture_output=True, text=True)
     assert plain.returncode == 0 and plain.stdout.isascii()
