@@ -109,6 +109,16 @@ def test_result_round_trips_through_the_parser(text, wrt, concrete, symbolic, te
     assert simplify(parse_matrix(to_text(f), decls), sym, prob) == simplify(f, sym, prob)
 
 
+@pytest.mark.parametrize("text,wrt,concrete,symbolic,teacher", IDENTITIES)
+def test_identity_agrees_with_our_reverse_mode_autodiff_on_the_entries(text, wrt, concrete,
+                                                                        symbolic, teacher):
+    from calctutor.matrix.witness import autodiff_check
+
+    f, d, decls = run(text, wrt, *symbolic)
+    done, error = autodiff_check(f, d.result, wrt, decls, draws=2, seed=4)
+    assert done == 2 and error < 1e-9, (done, error)
+
+
 def test_rule_names_for_the_syllabus_identities():
     names = {text: run(text, wrt, *sym)[1].rule for text, wrt, _, sym, _ in IDENTITIES}
     assert names["x^T A x"] == "quadratic form"

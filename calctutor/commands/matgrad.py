@@ -4,6 +4,7 @@ verified numerically), ``check --shape`` (grade a matrix answer) and ``graph --s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from calctutor.matrix.grade import MatrixVerdict, grade_matrix
 from calctutor.matrix.numeric import Check, verify
 from calctutor.matrix.parser import parse_matrix
 from calctutor.matrix.shapes import Decl, parse_shapes
+from calctutor.matrix.witness import autodiff_check
 
 DRAWS = 5
 
@@ -72,6 +74,8 @@ def run_matgrad(text: str, *, wrt: str | None = None, shapes: Iterable[str] = ()
     prob = frozenset(k for k, d in decls.items() if d.prob)
     d = derivative(function, v, decls[v].shape, sym, prob)
     check = verify(function, d.result, v, decls, draws=DRAWS, seed=seed)
+    done, error = autodiff_check(function, d.result, v, decls, seed=seed)
+    check = dataclasses.replace(check, autodiff_draws=done, autodiff_error=error)
     components = None
     if expand_components:
         components = tuple(expand(function, d.result, v, decls, d.kind))

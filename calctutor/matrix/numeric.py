@@ -167,10 +167,14 @@ class Check:
     draws: int
     max_relative_error: float
     sizes: tuple[dict, ...]
+    #: the second witness (calctutor's reverse-mode autodiff on the entries), if it ran
+    autodiff_draws: int = 0
+    autodiff_error: float | None = None
 
     @property
     def ok(self) -> bool:
-        return self.draws > 0 and self.max_relative_error <= TOLERANCE
+        return (self.draws > 0 and self.max_relative_error <= TOLERANCE
+                and (self.autodiff_error is None or self.autodiff_error <= TOLERANCE))
 
 
 def central_gradient(f: Node, wrt: str, env, sizes) -> np.ndarray:

@@ -54,7 +54,15 @@ def check_line(check: Check, symbolic_sizes: bool) -> tuple[str, bool]:
         what = (f"NOT verified: at {check.draws} random draws the result and central "
                 f"differences differ (max relative error {check.max_relative_error:.2g} "
                 f"> {TOLERANCE:g})")
-    return what + f" — {check.method}", ok
+    text = what + f" — {check.method}"
+    if check.autodiff_error is not None:
+        text += (f"; calctutor's reverse-mode autodiff on the entries agrees to "
+                 f"{check.autodiff_error:.1g} at {check.autodiff_draws} draws")
+    elif check.ok:
+        text += ("; the second witness (autodiff on the entries) did not run here: the "
+                 "variable's entries are tied (symmetric or summing to 1) or the expansion is "
+                 "too big")
+    return text, ok
 
 
 # ================================================================= grad --shape
@@ -104,7 +112,11 @@ def _grad_json(result: MatGradResult) -> dict:
         "verified": {"method": result.check.method, "draws": result.check.draws,
                      "max_relative_error": result.check.max_relative_error,
                      "ok": result.check.ok,
-                     "sizes": [dict(s) for s in result.check.sizes]},
+                     "sizes": [dict(s) for s in result.check.sizes],
+                     "autodiff": {"method": "calctutor.graph reverse mode on the function "
+                                            "written entry by entry",
+                                  "draws": result.check.autodiff_draws,
+                                  "max_relative_error": result.check.autodiff_error}},
     }
     if result.components is not None:
         from calctutor.parsing import to_input
