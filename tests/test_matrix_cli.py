@@ -174,6 +174,12 @@ def test_check_names_the_slip(function, answer, shapes, detail, mistake):
     assert doc["matrix_mistake"] == detail and doc["mistake"] == mistake
 
 
+@pytest.mark.parametrize("extra", [["--order", "2"], ["--task", "equivalent"]])
+def test_check_shape_refuses_scalar_only_options(extra):
+    res = invoke("check", "x^T x", "2 x", "--shape", "x=n", *extra)
+    assert res.exit_code == 2 and "cannot be combined with --shape" in res.stderr
+
+
 def test_check_plain_text():
     res = invoke("check", "x^T A x", "2 A x", "--wrt", "x", "--shape", "x=n", "--shape", "A=nxn")
     assert res.exit_code == 1

@@ -35,7 +35,9 @@ def check_command(
     [cyan]calctutor check --batch answers.jsonl --jobs 2[/cyan]
     """
     if shape or symmetric:
-        _matrix_check(function, answer, wrt, shape or [], symmetric or [], json_out, plain)
+        _matrix_check(function, answer, wrt, shape or [], symmetric or [], json_out, plain,
+                      conflicts={"--batch": batch is not None, "--order": order != 1,
+                                 "--task": task != "derivative"})
     if batch is not None:
         with guarded():
             from calctutor.cli.batch_view import run_batch_cli
@@ -57,12 +59,16 @@ def check_command(
     raise typer.Exit(0 if verdict.correct else 1)
 
 
-def _matrix_check(function, answer, wrt, shape, symmetric, json_out, plain) -> None:
+def _matrix_check(function, answer, wrt, shape, symmetric, json_out, plain, conflicts) -> None:
     """``check --shape``: grade a matrix answer (calctutor.matrix); exits 0, 1 or 2."""
     with guarded(json_out):
         from calctutor.commands.matgrad import run_matcheck
         from calctutor.errors import CalcError
         from calctutor.render import matrix as view
+
+        used = [name for name, value in conflicts.items() if value]
+        if used:
+            raise CalcError(f"{', '.join(used)} cannot be combined with --shape")
 
         if function is None or answer is None:
             raise CalcError('give a FUNCTION and an ANSWER, e.g. calctutor check "x^T A x" '
