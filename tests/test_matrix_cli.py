@@ -242,3 +242,43 @@ def test_graph_error_caret_points_into_the_program():
 def test_help_still_lists_shape_without_importing_numpy():
     res = invoke("grad", "--help")
     assert res.exit_code == 0 and "--shape" in res.stdout
+
+
+@pytest.mark.parametrize("program,shapes,edges", [
+    ("z = W x + b; p = softmax(z); L = -y^T log(p)",
+     ["W=3x2", "x=2", "b=3", "y=3,prob"],
+     {("p", "L"): "-(y ./ p)", ("z", "p"): "p .* dL_dp - (dL_dp^T p) p",
+      ("W", "z"): "dL_dz x^T"}),
+    ("h = relu(W1 x); s = w2^T h; L = (s - t)^2",
+     ["W1=4x3", "x=3", "w2=4", "t=1"],
+     {("W1", "h"): "(dL_dh .* step(W1 x)) x^T", ("h", "s"): "dL_ds w2",
+      ("s", "L"): "2 (s - t)"}),
+])
+def test_graph_programs_verify_and_read_as_matrix_products(program, shapes, edges):
+    args = ["graph", "--json", "--seed", "3"]
+    for s in shapes:
+        args += ["--shape", s]
+    res = invoke(*args, "--", program)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["verified"]["ok"] and doc["verified"]["max_relative_error"] < 1e-5
+    got = {(e["from"], e["to"]): e["backward"] for e in doc["edges"]}
+    for key, formula in edges.items():
+        assert got[key] == formula
+
+
+@pytest.mark.e2e
+def test_installed_command_grad_with_shapes():
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("calctutor")
+    cmd = [exe] if exe else [sys.executable, "-m", "calctutor"]
+    proc = subprocess.run([*cmd, "grad", "x^T A x", "--wrt", "x", "--shape", "x=n",
+                           "--shape", "A=nxn", "--json"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["result"] == "(A + A^T) x" and doc["verified"]["ok"] is True
+    assert doc["verified"]["autodiff"]["max_relative_error"] < 1e-9

@@ -61,6 +61,9 @@ class _Simplifier:
                 return a
             if isinstance(b, N.Ones):
                 return a
+            c, rest = _split_coef(a)
+            if c != 1 and rest.shape == a.shape:  # (c a) ./ b = c (a ./ b)
+                return self.product([N.const(c), N.ediv(rest, b)])
             return N.ediv(a, b)
         if isinstance(node, N.Reduce):
             a = kids[0]
@@ -270,6 +273,10 @@ class _Simplifier:
             return b
         if isinstance(b, N.Ones):
             return a
+        if isinstance(b, N.EDiv) and isinstance(b.left, N.Ones):  # a ⊙ (1 ./ b) = a ./ b
+            return N.ediv(a, b.right)
+        if isinstance(a, N.EDiv) and isinstance(a.left, N.Ones):
+            return N.ediv(b, a.right)
         ca, ra = _split_coef(a)
         cb, rb = _split_coef(b)
         if ca * cb != 1:

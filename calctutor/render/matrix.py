@@ -40,7 +40,7 @@ def _paren(text: str) -> str:
     return text if all(c.isalnum() or c == "_" for c in text) else f"({text})"
 
 
-def check_line(check: Check, symbolic_sizes: bool) -> tuple[str, bool]:
+def check_line(check: Check, symbolic_sizes: bool, second_witness: bool = False) -> tuple[str, bool]:
     ok = check.ok
     if check.draws == 0:
         return ("not verified: the function could not be evaluated at any random draw", False)
@@ -58,7 +58,7 @@ def check_line(check: Check, symbolic_sizes: bool) -> tuple[str, bool]:
     if check.autodiff_error is not None:
         text += (f"; calctutor's reverse-mode autodiff on the entries agrees to "
                  f"{check.autodiff_error:.1g} at {check.autodiff_draws} draws")
-    elif check.ok:
+    elif check.ok and second_witness:
         text += ("; the second witness (autodiff on the entries) did not run here: the "
                  "variable's entries are tied (symmetric or summing to 1) or the expansion is "
                  "too big")
@@ -185,7 +185,7 @@ def _grad_lines(result: MatGradResult, plain: bool) -> list[tuple[str, str]]:
         if n not in shown:
             lines.append((NOTE_STYLE, f"note: {n}"))
     text, ok = check_line(result.check, any(isinstance(d, str) for x in result.decls.values()
-                                            for d in x.shape))
+                                            for d in x.shape), second_witness=True)
     lines.append((RESULT_STYLE if ok else WRONG_STYLE, ("✓ " if ok else "✗ ") + text))
     if result.components is not None:
         lines.append(("bold", "component by component (our result's entry | sympy.diff of f)"))
