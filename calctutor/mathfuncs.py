@@ -1,5 +1,6 @@
 """SymPy functions that SymPy lacks but machine learning uses: sigmoid, relu, softplus,
-logsumexp — plus the spellings log10, log2 and cbrt, which SymPy rewrites into other forms.
+logsumexp and the real cube root cbrt — plus the spellings log10 and log2, which SymPy
+rewrites into other forms.
 
 The derivative of each (``fdiff``) is read from the primitives table through
 :func:`calctutor.rules.local_derivative`, so ``sympy.diff`` and our own engines agree by
@@ -188,10 +189,59 @@ def log2(x: sympy.Expr) -> sympy.Expr:
     return sympy.log(x, 2)
 
 
-def cbrt(x: sympy.Expr) -> sympy.Expr:
-    """Cube root as x^(1/3)."""
-    return sympy.Pow(x, sympy.Rational(1, 3))
+class cbrt(Function):  # noqa: N801
+    """The real cube root: cbrt(-8) = -2, where SymPy's (-8)^(1/3) is the complex
+    principal root 1 + sqrt(3) i. A learner means the real one.
+
+    A non-negative argument becomes SymPy's ``x^(1/3)`` (the two agree there); a negative
+    number or provably negative argument becomes ``-(-x)^(1/3)``; anything else stays
+    ``cbrt(x)``.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_extended_nonnegative:
+            return sympy.Pow(x, sympy.Rational(1, 3))
+        if x.is_extended_negative:
+            return -sympy.Pow(-x, sympy.Rational(1, 3))
+        if x.is_Mul and x.args[0].is_Number and x.args[0].is_negative:
+            return -cls(-x)  # cbrt(-2x) = -cbrt(2x): the cube root is odd
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_Abs(self, x, **kwargs):
+        return sympy.sign(x) * sympy.Abs(x) ** sympy.Rational(1, 3)
+
+    _eval_rewrite_as_sign = _eval_rewrite_as_Abs
+
+    def _eval_rewrite_as_Piecewise(self, x, **kwargs):
+        third = sympy.Rational(1, 3)
+        return sympy.Piecewise((x**third, x >= 0), (-((-x) ** third), True))
+
+    def _eval_evalf(self, prec):
+        return self._eval_rewrite_as_Abs(self.args[0])._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_positive(self):
+        return self.args[0].is_extended_positive
+
+    def _eval_is_negative(self):
+        return self.args[0].is_extended_negative
+
+    def _eval_is_zero(self):
+        return self.args[0].is_zero
+
+    def _latex(self, printer, exp=None):
+        body = r"\sqrt[3]{%s}" % printer._print(self.args[0])
+        return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
 #: Classes defined here, for printers and the table resolver.
-CUSTOM_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "logsumexp": logsumexp}
+CUSTOM_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "logsumexp": logsumexp,
+                    "cbrt": cbrt}

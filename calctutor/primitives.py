@@ -180,9 +180,9 @@ _EXP_LOG: tuple[Primitive, ...] = (
               "sqrt(u) = u^(1/2), so by the power rule its derivative is 1/(2 sqrt(u)).",
               domain="u >= 0 (derivative needs u > 0)", sugar=True,
               mistakes=(_m("power_rule", "sqrt(u)/2", "did not lower the exponent 1/2"),)),
-    Primitive("cbrt", "calctutor:cbrt", "cbrt", ("1/(3*u^(2/3))",), "cube root rule",
-              "cbrt(u) = u^(1/3), so its derivative is 1/(3 u^(2/3)).",
-              domain="u >= 0 (real cube root of SymPy's principal branch)", sugar=True),
+    Primitive("cbrt", "calctutor:cbrt", "cbrt", ("1/(3*cbrt(u)^2)",), "cube root rule",
+              "cbrt(u) is the real cube root (cbrt(-8) = -2); its derivative is 1/(3 cbrt(u)^2).",
+              domain="all real numbers (derivative undefined at u = 0)"),
 )
 
 # ── Trigonometric ───────────────────────────────────────────────────────────────────
@@ -262,7 +262,7 @@ _ML: tuple[Primitive, ...] = (
               domain="derivative undefined at u = 0"),
     Primitive("step", "sympy:Heaviside", "heaviside", ("0",), "step rule",
               "The unit step is flat on each side of 0: derivative 0 for u != 0.",
-              domain="derivative undefined at u = 0", aliases=("heaviside",)),
+              domain="derivative undefined at u = 0", aliases=("heaviside", "Heaviside")),
     Primitive("sigmoid", "calctutor:sigmoid", "sigmoid", ("sigmoid(u)*(1-sigmoid(u))",),
               "sigmoid rule",
               "s' = s (1 - s): at most 1/4 (at u = 0), tiny for large |u| - vanishing gradients.",

@@ -30,7 +30,11 @@ UNARY = [sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot, sympy
 
 
 def _defined(e: sympy.Expr) -> bool:
-    return not e.has(sympy.zoo, sympy.nan, sympy.I, sympy.oo, -sympy.oo)
+    # Real calculus: a complex value such as SymPy's principal (-1)^(1/3) is outside the
+    # language, where (-1)^(1/3) is the real cube root -1 (like I, it is left out).
+    return not e.has(sympy.zoo, sympy.nan, sympy.I, sympy.oo, -sympy.oo) and not any(
+        p.base.is_number and p.base.is_negative and not p.exp.is_integer
+        for p in e.atoms(sympy.Pow))
 
 
 def _pow(base, exponent):

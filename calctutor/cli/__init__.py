@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from calctutor.cli.app import app
 from calctutor.cli import commands as _commands  # noqa: F401  (registers the commands)
+from calctutor.cli.argv import ExpressionArgvGroup
+
+# "-x^2" is an expression, not an option, on every command (CLI.md; see cli/argv.py).
+app.info.cls = ExpressionArgvGroup
 
 
 def main() -> None:

@@ -11,7 +11,40 @@ from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.steps.program import Loaded, load
 from calctutor.timeouts import time_limit
 
-__all__ = ["DiffResult", "Loaded", "load", "choose_variable", "evaluate_at", "run_diff"]
+__all__ = ["DiffResult", "Loaded", "load", "choose_variable", "evaluate_at", "requested",
+           "run_diff"]
+
+
+def requested(loaded: Loaded, wrt: str | None, order: int) -> tuple[Loaded, str | None, int]:
+    """``diff "d/dx x^2"``: a d/dx written around the whole input is the request itself;
+    it sets the variable and the order (and must agree with --wrt and --order)."""
+    from calctutor.parsing import to_input
+
+    expr = loaded.expression
+    if not isinstance(expr, sympy.Derivative):
+        inner = next(iter(expr.atoms(sympy.Derivative)), None) if expr.has(sympy.Derivative) \
+            else None
+        if inner is not None:
+            raise CalcError(
+                f"{to_input(inner)} is only part of this expression: diff differentiates "
+                "the whole input",
+                hint=f"to differentiate everything write d/dx(...) around it, as in "
+                     f"d/dx({to_input(inner.expr)} + ...), or leave out d/dx")
+        return loaded, wrt, order
+    if len(expr.variable_count) != 1:
+        raise CalcError("diff takes one variable at a time; for mixed partial derivatives "
+                        "use calctutor grad --hessian")
+    var, count = expr.variable_count[0]
+    if wrt is not None and wrt.strip() not in (var.name, {"theta": "θ"}.get(var.name)):
+        raise CalcError(f"the input asks for d/d{var.name} but --wrt says {wrt.strip()}",
+                        hint="give the variable once")
+    if order not in (1, count):
+        raise CalcError(f"the input asks for order {count} but --order says {order}",
+                        hint="give the order once")
+    structure = loaded.structure.expr if isinstance(loaded.structure, sympy.Derivative) \
+        else expr.expr
+    inner = Loaded(loaded.text, expr.expr, structure, loaded.names, loaded.output)
+    return inner, var.name, int(count)
 
 
 def natural_key(name: str):
@@ -128,7 +161,7 @@ def run_diff(text: str, wrt: str | None = None, order: int = 1, at=None,
 
     if order < 0:
         raise CalcError("the order must be 0 or more")
-    loaded = load(text)
+    loaded, wrt, order = requested(load(text), wrt, order)
     name = choose_variable(loaded.expression, wrt)
     x = symbol(name)
     notes: list[str] = []

@@ -118,6 +118,14 @@ def check_defined(result: sympy.Expr) -> None:
         raise Undefined("undefined value here (like 1/0, log(0) or oo - oo)")
 
 
+def carry_out(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with every d/dx the learner wrote carried out (d/dx(x^2) becomes 2x), for
+    the engines that need a plain function (plotting, numeric evaluation)."""
+    if not expr.has(sympy.Derivative):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.doit())
+
+
 class Builder:
     """Makes SymPy nodes; one instance per parse."""
 
@@ -153,7 +161,18 @@ class Builder:
         check_power(a, b)
         if a.is_zero and b.is_extended_negative:
             raise Undefined("0 to a negative power is a division by zero")
+        if (a.is_Rational and a.is_negative and b.is_Rational and not b.is_Integer
+                and b.q % 2 == 1):
+            # An odd root of a negative number is the real root, as a learner means it:
+            # (-8)^(1/3) = -2 and (-8)^(2/3) = 4, not SymPy's complex principal value.
+            # A number stays a number in both modes (like 1/2).
+            return sympy.Integer(-1) ** b.p * sympy.Pow(-a, b)
         return sympy.Pow(a, b, evaluate=self.evaluate)
+
+    def derivative(self, expr, var, order: int = 1):
+        """d^order/dvar^order of ``expr``, unevaluated in both modes (the learner wrote
+        the operator; the command decides whether to carry it out)."""
+        return sympy.Derivative(expr, (var, order))
 
     def abs(self, a):
         return sympy.Abs(a, evaluate=self.evaluate)
@@ -173,8 +192,6 @@ class Builder:
         fn = resolve(row.sympy)
         if row.name == "sqrt":
             return sympy.Pow(args[0], sympy.S.Half, evaluate=self.evaluate)
-        if row.name == "cbrt":
-            return sympy.Pow(args[0], sympy.Rational(1, 3), evaluate=self.evaluate)
         if row.name in ("log10", "log2"):
             return self.call("log", [args[0], sympy.Integer(10 if row.name == "log10" else 2)])
         if self.evaluate:

@@ -11,6 +11,8 @@ Binding powers (higher binds tighter)::
 
     ;  =           statement separators (programs only)
     + -            10, left
+    d/dx           prefix, takes the term to its right (up to the next + or -);
+                   d/dx(...) takes only the parenthesised group, like a function call
     * / implicit   20, left   (1/2x is (1/2)·x, as in most calculators)
     unary - +      25 prefix  (-x^2 is -(x^2))
     ^ ** ²         40, right  (2^3^2 is 2^9)
@@ -33,7 +35,8 @@ from calctutor.textsplit import spans
 _INFIX_BP = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 40, "SUP": 40}
 _IMPLICIT_BP = 20
 _UNARY_BP = 25
-_OPERAND_START = frozenset({"NUM", "VAR", "CONST", "FUNC", "(", "SQRT"})
+_OPERAND_START = frozenset({"NUM", "VAR", "CONST", "FUNC", "(", "SQRT", "DERIV"})
+_ATOM_TEXT = frozenset({"NUM", "VAR", "CONST"})
 _BARE_ATOM = frozenset({"NUM", "VAR", "CONST"})
 
 
@@ -90,7 +93,9 @@ class Parser:
         self.tokens = Lexer(text, names, self.functions).tokens()
         self.pos = 0
         self.depth = 0
+        self.names = frozenset(names)
         self.bars = 0
+        self.closing_bar: dict[int, int] = {}  # token index of a '|' -> of its closing '|'
         self.build = build.Builder(evaluate)
 
     # ── token helpers ──────────────────────────────────────────────────────────────
@@ -198,16 +203,30 @@ class Parser:
             return self.checked(self.build.call, tok, "sqrt", [arg])
         if kind == "(":
             return self.group()
+        if kind == "DERIV":
+            return self.derivative()
+        if kind == "NORM":
+            raise self.error(_NORM_MESSAGE, tok, hint=_NORM_HINT)
         if kind == "|":
+            opener_index = self.pos
             self.advance()
             self.bars += 1
             try:
                 if self.tok.kind == "|" and self.peek().kind in ("EOF", ")", ";"):
                     raise self.error("empty absolute value bars", tok)
                 inner = self.expression(0)
+                closer_index = self.pos
                 self.expect("|", tok)
             finally:
                 self.bars -= 1
+            self.closing_bar[opener_index] = closer_index
+            if (self.tokens[opener_index + 1].kind == "|"
+                    and self.closing_bar.get(opener_index + 1) == closer_index - 1):
+                # ||x||: bars around exactly one pair of bars is the norm notation, never
+                # meant as abs(abs(x))
+                raise ParseError(_NORM_MESSAGE, self.text, tok.start,
+                                 width=self.tokens[closer_index].end - tok.start,
+                                 hint=_NORM_HINT)
             return self.build.abs(inner)
         if kind in ("-", "+"):
             self.advance()
@@ -246,17 +265,101 @@ class Parser:
             }[kind]
             return self.checked(op, tok, left, right)
         if kind == "^":
+            base_tok = self.tokens[self.pos - 1]
             self.advance()
             if self.tok.kind == "EOF":
                 raise self.error("the exponent is missing after '^'", tok)
+            first = self.pos
+            if (self.tok.kind == "VAR" and self.tok.value == "T" and not left.is_number
+                    and "T" not in self.names
+                    and self.peek().kind not in ("^", "SUP", "(")):
+                raise self.error(f"{self.text[base_tok.start:self.tok.end].strip()} is a "
+                                 "transpose: vectors and matrices need their shapes declared",
+                                 self.tok, hint="use --shape for matrix calculus, as in "
+                                 "calctutor grad \"x^T A x\" --wrt x --shape x=3 --shape A=3x3")
             exponent = self.expression(lbp - 1)
+            self.check_exponent(base_tok, tok, first, left)
             return self.power(left, exponent, tok)
         if kind == "SUP":
+            base_tok = self.tokens[self.pos - 1]
             self.advance()
+            if tok.value == "1" and self.tok.kind == "/" and self.peek().kind == "NUM":
+                self.refuse_one_over(base_tok, tok, self.pos - 1)
             return self.power(left, build.number(tok.value), tok)
         # implicit multiplication
         right = self.expression(_IMPLICIT_BP)
         return self.checked(self.build.mul, tok, left, right)
+
+    def check_exponent(self, base_tok: Token, caret: Token, first: int, base) -> None:
+        """Refuse the exponents a learner reads differently from a calculator.
+
+        ``e^-2x``: a signed exponent stops before the implicit product, so a calculator
+        reads e^(-2)·x; a learner means e^(-2x). ``e^2x`` likewise for the base e.
+        ``x^1/2``: a calculator reads x^1 / 2 = x/2; a learner means x^(1/2).
+        """
+        last = self.tokens[self.pos - 1]
+        nxt = self.tok
+        exponent_tokens = self.tokens[first:self.pos]
+        # x^1/2, x^-1/2
+        digits = [t for t in exponent_tokens if t.kind != "-"]
+        if (len(digits) == 1 and digits[0].kind == "NUM" and digits[0].value == "1"
+                and len(exponent_tokens) <= 2 and nxt.kind == "/" and self.peek().kind == "NUM"):
+            self.refuse_one_over(base_tok, caret, first)
+        signed = exponent_tokens[0].kind in ("-", "+")
+        glued = nxt.start == last.end and nxt.kind in _OPERAND_START
+        euler = base_tok.kind == "CONST" and base_tok.value == "e" and base == sympy.E
+        simple = len(exponent_tokens) == 1 and exponent_tokens[0].kind == "NUM"
+        if glued and (signed or (euler and simple)):
+            base_src = self._source_of(base_tok)
+            exp_src = self.text[exponent_tokens[0].start:last.end]
+            rest = nxt.value if nxt.kind in _ATOM_TEXT else "(...)"
+            raise ParseError(
+                f"{base_src}^{exp_src}{rest} is ambiguous: does {rest} belong to the exponent?",
+                self.text, caret.start, width=nxt.end - caret.start,
+                hint=f"did you mean {base_src}^({exp_src}{rest})? For the other reading "
+                     f"write {base_src}^({exp_src})*{rest}")
+
+    def refuse_one_over(self, base_tok: Token, caret: Token, first: int) -> None:
+        base_src = self._source_of(base_tok)
+        exp_src = self.text[self.tokens[first].start:self.tok.start].strip()
+        exp_src = "".join(_plain_digit(c) for c in exp_src)
+        denominator = self.peek().value
+        written = self.text[base_tok.start:self.peek().end]
+        raise ParseError(
+            f"{written} is ambiguous: a calculator reads it as {base_src}^{exp_src} / "
+            f"{denominator}", self.text, caret.start,
+            width=self.peek().end - caret.start,
+            hint=f"did you mean {base_src}^({exp_src}/{denominator})? For the other reading "
+                 f"write ({base_src}^{exp_src})/{denominator}")
+
+    def _source_of(self, tok: Token) -> str:
+        """The base of a power as typed, for a hint: x, e, 2, or (...)."""
+        return tok.value if tok.kind in _ATOM_TEXT else "(...)"
+
+    def derivative(self) -> sympy.Expr:
+        """d/dx(...) (the group only, like a function call) or d/dx TERM (the product to
+        the right, up to the next + or -). Always an unevaluated derivative."""
+        tok = self.advance()
+        name, _, order = tok.value.partition(":")
+        shown = self.text[tok.start:tok.end].strip()
+        if self.tok.kind == "(":
+            spaced = self.tok.start > tok.end
+            inner = self.group()
+            if spaced and self.tok.kind in ("^", "SUP"):
+                # d/dx (x+1)^2: the derivative of the square, or the square of d/dx(x+1)?
+                raise self.error(f"{shown} (...)^n is ambiguous", self.tok,
+                                 hint=f"write {shown}((...)^n) to differentiate the power, "
+                                      f"or ({shown}(...))^n for the power of the derivative")
+        elif self.tok.kind in _OPERAND_START or self.tok.kind in ("|", "-", "NORM"):
+            self.depth += 1
+            try:
+                inner = self.expression(_INFIX_BP["+"])
+            finally:
+                self.depth -= 1
+        else:
+            raise self.error(f"{shown} needs something to differentiate", tok,
+                             hint=f"for example {shown}(x^2)")
+        return self.checked(self.build.derivative, tok, inner, build.symbol(name), int(order))
 
     def power(self, base, exponent, tok: Token):
         return self.checked(self.build.pow, tok, base, exponent)
@@ -401,6 +504,16 @@ class Parser:
             tok = self.tok
             base = self.infix(base, tok, _INFIX_BP[tok.kind])
         return base
+
+
+_NORM_MESSAGE = "||x|| is a norm: calctutor reads vectors only with their shapes declared"
+_NORM_HINT = ("for a vector use --shape (matrix calculus), as in calctutor grad \"||x||^2\" "
+              "--wrt x --shape x=3; for a number write |x|")
+
+
+def _plain_digit(c: str) -> str:
+    """A superscript 1 or minus as typed on the keyboard (for hints)."""
+    return {"¹": "1", "⁻": "-"}.get(c, c)
 
 
 # ── module API ─────────────────────────────────────────────────────────────────────

@@ -83,6 +83,16 @@ class InputSyntaxPrinter(StrPrinter):
     _print_Max = _print_MinMaxBase
     _print_Min = _print_MinMaxBase
 
+    def _print_Derivative(self, expr):
+        # d/dx(f), d^2/dx^2(f); several variables nest, innermost first:
+        # Derivative(f, x, y) is d/dy(d/dx(f)), which parses back to the same object.
+        text = self._print(expr.expr)
+        for var, count in expr.variable_count:
+            name = self._print(var)
+            op = f"d/d{name}" if count == 1 else f"d^{count}/d{name}^{count}"
+            text = f"{op}({text})"
+        return text
+
     def _print_Symbol(self, expr):
         return expr.name
 

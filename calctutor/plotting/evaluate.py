@@ -29,6 +29,9 @@ def evaluate(expr: sympy.Expr, var: str | sympy.Symbol | None, xs) -> np.ndarray
 
 def evaluate_at(expr: sympy.Expr, values: dict[str, np.ndarray], shape=None) -> np.ndarray:
     """``expr`` with each variable replaced by an array of values (all the same shape)."""
+    from calctutor.parsing.builder import carry_out
+
+    expr = carry_out(expr)  # d/dx(x^2) written in the input is plotted as 2x
     arrays = {k: np.asarray(v, dtype=float) for k, v in values.items()}
     if shape is None:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
