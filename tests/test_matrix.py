@@ -296,10 +296,22 @@ def test_random_compositions_verify_numerically(parts, outer):
 
 
 @pytest.mark.parametrize("text,wrt,shapes,printed", [
+    ("(y - y)^T A (y - y)", "A", ["y=n", "A=nxn"], "0_nxn"),
+    ("a^T b", "x", ["a=3", "b=3", "x=3"], "0_3"),
+    ("a^T b", "X", ["a=2", "b=2", "X=2x3"], "0_2x3"),
+])
+def test_a_zero_result_prints_its_shape_and_pastes_back(text, wrt, shapes, printed):
+    f, d, decls = run(text, wrt, *shapes)
+    assert to_text(d.result) == printed
+    assert parse_matrix(printed, decls) == d.result
+
+
+@pytest.mark.parametrize("text,wrt,shapes,printed", [
     ("tr(X)", "X", ["X=nxn"], "I_n"),
     ("sum(x)", "x", ["x=n"], "1_n"),
     ("2 tr(X)", "X", ["X=3x3"], "2 I_3"),
     ("x", "x", ["x=n"], "I_n"),
+    ("y^T A y", "A", ["y=n", "A=nxn"], "y y^T"),
 ])
 def test_lonely_identity_and_ones_print_their_size_and_paste_back(text, wrt, shapes, printed):
     f, d, decls = run(text, wrt, *shapes)

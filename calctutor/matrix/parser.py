@@ -36,7 +36,8 @@ _UNICODE = [("ᵀ", "^T"), ("⁻¹", "^-1"), ("⁻ᵀ", "^-T"), ("²", "^2"), ("
             ("−", "-"), ("–", "-"), ("∑", "sum"), ("σ", "sigmoid"), ("ø", "")]
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_SIZED = re.compile(r"_([0-9]+|[A-Za-z][A-Za-z0-9]*)")
+_DIM = r"(?:[0-9]+|[A-Za-wyz][A-Za-wyz0-9]*)"
+_SIZED = re.compile(rf"_({_DIM}(?:x{_DIM})?)")
 _OPS = ("||_F", "||_2", "||", ".*", "./", ".^", "+", "-", "*", "/", "^", "(", ")", "'",
         "|", ",")
 
@@ -109,9 +110,12 @@ class _Parser:
                 continue
             m = _NUMBER.match(text, i)
             if m:
-                sized = _SIZED.match(text, m.end()) if m.group() == "1" else None
-                if sized:  # 1_n: the vector of ones of size n
-                    toks.append(Tok("ONES", sized.group(1), i, sized.end()))
+                sized = _SIZED.match(text, m.end()) if m.group() in ("0", "1") else None
+                if sized:  # 1_n: the vector of ones; 0_n, 0_mxn: a zero vector or matrix
+                    kind = "ONES" if m.group() == "1" else "ZEROS"
+                    if kind == "ONES" and "x" in sized.group(1):
+                        raise self.error("1_n is a vector of ones: one size only", i, sized.end())
+                    toks.append(Tok(kind, sized.group(1), i, sized.end()))
                     i = sized.end()
                     continue
                 toks.append(Tok("NUM", m.group(), i, m.end()))
@@ -224,7 +228,7 @@ class _Parser:
         t = self.tok
         if t.kind == "||":
             return self.norm_depth == 0
-        return t.kind in ("NUM", "NAME", "FUNC", "(", "EYE", "ONES")
+        return t.kind in ("NUM", "NAME", "FUNC", "(", "EYE", "ONES", "ZEROS")
 
     def term(self):
         left, s, e = self.unary()
@@ -405,12 +409,20 @@ class _Parser:
         if t.kind == "NUM":
             self.take()
             return N.const(Fraction(t.value)), t.start, t.end
-        if t.kind in ("EYE", "ONES"):
+        if t.kind in ("EYE", "ONES", "ZEROS"):
             self.take()
-            n = int(t.value) if t.value.isdigit() else t.value
-            if n == 0 or (isinstance(n, int) and n > 64):
-                raise self.error("a size must be between 1 and 64", t.start, t.end)
-            node = N.Eye((n, n)) if t.kind == "EYE" else N.Ones((n, 1))
+            dims = []
+            for piece in t.value.split("x"):
+                n = int(piece) if piece.isdigit() else piece
+                if n == 0 or (isinstance(n, int) and n > 64):
+                    raise self.error("a size must be between 1 and 64", t.start, t.end)
+                dims.append(n)
+            if t.kind == "EYE":
+                node = N.Eye((dims[0], dims[0]))
+            elif t.kind == "ONES":
+                node = N.Ones((dims[0], 1))
+            else:
+                node = N.Zero((dims[0], dims[1] if len(dims) > 1 else 1))
             return node, t.start, t.end
         if t.kind == "NAME":
             self.take()

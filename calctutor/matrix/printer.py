@@ -113,7 +113,10 @@ class _Printer:
         if isinstance(node, N.Ones):
             return ("1" if id(node) not in self.unsized else f"1_{node.shape[0]}"), _ATOM
         if isinstance(node, N.Zero):
-            return "0", _ATOM
+            r, c = node.shape
+            if node.shape == SCALAR:
+                return "0", _ATOM
+            return (f"0_{r}" if c == 1 else f"0_{r}x{c}"), _ATOM
         if isinstance(node, N.Add):
             out = ""
             for i, term in enumerate(node.terms):
