@@ -273,26 +273,33 @@ def test_no_eval_of_user_text():
 
 # ------------------------------------------------------------------ properties
 
-_LEAVES = ["x", "y", "A x", "B y", "A^T x", "2 x", "-y"]
+_LEAVES = ["x", "y", "A x", "B y", "A^T x", "2 x", "-y", "tanh(x)", "x .* y", "x ./ exp(y)",
+           "softmax(x)", "diag(x) y", "X^-1 x", "s x", "(x^T y) x", "x / ||x||",
+           "1 - sigmoid(x)", "relu(B x)", "x .^ 2"]
+_OUTER = ["{v}^T {v}", "||{v}||^2", "sum(sigmoid({v}))", "{v}^T A {v}", "logsumexp({v})",
+          "sum(exp({v}) .* {v})", "||{v}||", "tr(diag({v}) A)", "log(det(X)) + y^T {v}",
+          "s^2 sum({v})", "1^T {v}"]
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(_LEAVES), min_size=1, max_size=4),
-       st.sampled_from(["{v}^T {v}", "||{v}||^2", "sum(sigmoid({v}))", "{v}^T A {v}",
-                        "logsumexp({v})", "sum(exp({v}) .* {v})"]))
-def test_random_compositions_verify_numerically(parts, outer):
-    decls = parse_shapes(["x=n", "y=n", "A=nxn", "B=nxn"])
-    inner = " + ".join(parts)
-    text = outer.format(v=f"({inner})")
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_LEAVES), min_size=1, max_size=3), st.sampled_from(_OUTER))
+def test_random_compositions_verify_and_paste_back(parts, outer):
+    """Every result is verified, and its printed forms parse back to the same function."""
+    decls = parse_shapes(["x=n", "y=n", "A=nxn", "B=nxn", "X=nxn", "s=1"])
+    text = outer.format(v=f"({' + '.join(parts)})")
     f = parse_matrix(text, decls)
-    for wrt in ("x", "A"):
+    env = draw_values(decls, {"n": 3}, np.random.default_rng(5), well_conditioned=True)
+    for wrt in ("x", "A", "X", "s"):
         if not N.depends(f, wrt):
             continue
         d = derivative(f, wrt, decls[wrt].shape)
         check = verify(f, d.result, wrt, decls, draws=3, seed=2)
         assert check.ok, (text, wrt, to_text(d.result), check)
-        again = simplify(parse_matrix(to_text(d.result), decls))
-        assert again == d.result
+        want = evaluate(d.result, env, {"n": 3})
+        for printed in (to_text(d.result), to_unicode(d.result)):
+            got = evaluate(parse_matrix(printed, decls), env, {"n": 3})
+            assert got.shape == want.shape and np.allclose(got, want, rtol=1e-9, atol=1e-12,
+                                                                equal_nan=True), printed
 
 
 @pytest.mark.parametrize("text,wrt,shapes,printed", [

@@ -98,7 +98,7 @@ class _Engine:
     def gradient(self, f: Node) -> tuple[Node, list[Step]]:
         contribs, steps = self.back(f, N.ONE)
         if not contribs:
-            return N.Zero(self.var_shape(f)), steps
+            return N.zero(self.var_shape(f)), steps
         total = self.s(N.add(*contribs)) if len(contribs) > 1 else self.s(contribs[0])
         if len(contribs) > 1:
             raw = N.add(*[self.s(c) for c in contribs])
@@ -266,7 +266,7 @@ class _Engine:
     # ================================================================ forward mode
     def jacobian(self, f: Node, n) -> tuple[Node, list[Step]]:
         J, steps = self.fwd(f, n)
-        return (self.s(J) if J is not None else N.Zero((f.shape[0], n))), steps
+        return (self.s(J) if J is not None else N.zero((f.shape[0], n))), steps
 
     def fwd(self, node: Node, n) -> tuple[Node | None, list[Step]]:  # noqa: C901
         """(∂node/∂x or None for zero, steps)."""
@@ -444,7 +444,7 @@ def derivative(f: Node, wrt: str, wrt_shape, symmetric=frozenset(), prob=frozens
     if f.shape == SCALAR:
         result, steps = engine.gradient(f)
         if not N.depends(f, wrt):
-            result = N.Zero(wrt_shape)
+            result = N.zero(wrt_shape)
         kind = "gradient"
     elif f.shape[1] == 1:
         if wrt_shape[1] != 1:

@@ -157,6 +157,11 @@ ONE = Const(SCALAR, Fraction(1))
 MINUS_ONE = Const(SCALAR, Fraction(-1))
 
 
+def zero(shape: Shape) -> Node:
+    """Zero of a shape: the number 0 for a scalar."""
+    return Const(SCALAR, Fraction(0)) if shape == SCALAR else Zero(shape)
+
+
 def var(name: str, shape: Shape) -> Var:
     return Var(shape, name)
 

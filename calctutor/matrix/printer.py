@@ -49,6 +49,23 @@ def _unsized(node: Node) -> set[int]:
     def walk(n: Node) -> None:
         if isinstance(n, (N.Reduce, N.Elem, N.Softmax, N.Diag)):
             lonely(n.arg)
+        if isinstance(n, (N.MatMul, N.Transpose)) or (
+                isinstance(n, N.Add) and all(_identity_like(t) for t in n.terms)):
+            lonely(n)  # (xᵀy) 1: only scalars beside the 1, so it needs its size
+        if isinstance(n, N.MatMul):
+            # the parser sizes a 1 from the factor on its left, a 1ᵀ from the one on its right
+            chain = [f for f in n.factors if f.shape != SCALAR]
+            for i, f in enumerate(chain):
+                if (isinstance(f, N.Ones) and i == 0) or (
+                        isinstance(f, N.Transpose) and isinstance(f.arg, N.Ones) and i > 0):
+                    lonely(f)
+        if isinstance(n, N.Hadamard):  # (s 1) .* v: the parser cannot size a product
+            lonely(n.left)
+            lonely(n.right)
+        if isinstance(n, N.EDiv):  # 1 ./ x is sized by x; a product on the left is not
+            if not isinstance(n.left, N.Ones):
+                lonely(n.left)
+            lonely(n.right)
         for c in N.children(n):
             walk(c)
 

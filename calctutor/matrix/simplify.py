@@ -31,6 +31,8 @@ class _Simplifier:
         self.prob = prob
 
     def run(self, node: Node) -> Node:  # noqa: C901
+        if isinstance(node, N.Zero) and node.shape == SCALAR:
+            return N.zero(SCALAR)
         if isinstance(node, (N.Var, N.Const, N.Eye, N.Ones, N.Zero)):
             return node
         if isinstance(node, N.Add):  # flatten first, so that factoring sees every term
@@ -68,7 +70,7 @@ class _Simplifier:
         if isinstance(node, N.Reduce):
             a = kids[0]
             if isinstance(a, N.Zero) and node.fn in ("tr", "sum", "norm", "fro"):
-                return N.Zero(SCALAR)
+                return N.zero(SCALAR)
             if node.fn == "tr" and a.shape == SCALAR:
                 return a
             if node.fn == "sum" and isinstance(a, N.Var) and a.name in self.prob:
@@ -93,7 +95,7 @@ class _Simplifier:
         if isinstance(a, (N.Eye,)):
             return a
         if isinstance(a, N.Zero):
-            return N.Zero((a.shape[1], a.shape[0]))
+            return N.zero((a.shape[1], a.shape[0]))
         if isinstance(a, N.Diag) and a.shape[0] == a.shape[1]:
             return a
         if isinstance(a, N.MatMul):
@@ -115,7 +117,7 @@ class _Simplifier:
         items = list(node.factors)
         shape = node.shape
         if any(isinstance(f, N.Zero) or (isinstance(f, N.Const) and f.value == 0) for f in items):
-            return N.Zero(shape)
+            return N.zero(shape)
         coef = Fraction(1)
         scal: list[Node] = []
         chain: list[Node] = []
@@ -153,7 +155,7 @@ class _Simplifier:
                 continue
             merged.append(base if k == 1 else N.power(base, k))
         if coef == 0:
-            return N.Zero(shape)
+            return N.zero(shape)
         out = ([N.const(coef)] if coef != 1 else []) + merged + chain
         if not out:
             return N.ONE
@@ -201,7 +203,7 @@ class _Simplifier:
                 continue
             out.append(self.product([N.const(c), rest]) if c != 1 else rest)
         if not out:
-            return N.Zero(shape)
+            return N.zero(shape)
         if len(out) == 1:
             return out[0]
         factored = self.factor_common(out)
@@ -225,14 +227,15 @@ class _Simplifier:
             common = chains[0][1][side]
             if not all(ch[side] == common for _, ch in chains):
                 continue
-            if all(len(ch) == 1 and not sc for sc, ch in chains):
+            if all(len(ch) == 1 and not sc for sc, ch in chains) or isinstance(common, N.Eye):
                 return None
+            only_scalars = all(len(ch) == 1 for _, ch in chains)  # s x + t x = (s + t) x
             rests = []
             for scal, ch in chains:
                 rest = ch[:-1] if side == -1 else ch[1:]
                 if not rest:
                     n = common.shape[0] if side == -1 else common.shape[1]
-                    if n == 1:
+                    if n == 1 or only_scalars:
                         rest_node = N.mul(*scal) if scal else N.ONE
                     else:
                         rest_node = N.mul(*scal, N.Eye((n, n))) if scal else N.Eye((n, n))
@@ -242,8 +245,8 @@ class _Simplifier:
             if any(r.shape == SCALAR for r in rests) and not all(r.shape == SCALAR for r in rests):
                 continue
             inner = self.sum(rests, rests[0].shape)
-            if isinstance(inner, N.Zero):
-                return N.Zero(terms[0].shape)
+            if isinstance(inner, N.Zero) or (isinstance(inner, N.Const) and inner.value == 0):
+                return N.zero(terms[0].shape)
             if side == -1:
                 return self.product([inner, common])
             return self.product([common, inner])
@@ -268,7 +271,7 @@ class _Simplifier:
 
     def hadamard(self, a: Node, b: Node) -> Node:
         if isinstance(a, N.Zero) or isinstance(b, N.Zero):
-            return N.Zero(a.shape)
+            return N.zero(a.shape)
         if isinstance(a, N.Ones):
             return b
         if isinstance(b, N.Ones):
