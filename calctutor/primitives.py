@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "Condition",
+    "Kink",
     "Mistake",
     "Primitive",
     "PRIMITIVES",
@@ -49,6 +51,47 @@ class Mistake:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """One machine-readable domain condition: ``expr <relation> 0``.
+
+    ``expr`` is a formula in the row's variables (``u``; ``v`` for an operator's second
+    operand); ``relation`` is ``">"``, ``">="`` or ``"!="``. ``text`` says it in words
+    for a sentence such as "ln needs its argument > 0".
+    """
+
+    expr: str
+    relation: str  # ">", ">=" or "!="
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kink:
+    """Where a row's derivative does not exist although the function is defined.
+
+    Unary rows: the kink is where ``where`` (a formula in ``u``) is 0; ``below`` and
+    ``above`` are the function's smooth formulas on the sides where ``where`` < 0 and
+    > 0 (abs: ``-u`` and ``u``), so one-sided values and derivatives come from them.
+    ``jump`` marks a function that is not even continuous there (sign, step).
+    Variadic rows (max, min) set ``ties``: the kink is where two or more arguments tie
+    for the result; on each side the winning argument's own formula applies.
+
+    ``convention`` is the local derivative an autodiff framework uses on the kink, in
+    the row's variables (``k``: the number of arguments tied with the result), and
+    ``convention_text`` names it for the learner. It is used only where a value is
+    needed anyway (a backward pass) or asked for, and always called a convention.
+    """
+
+    where: str
+    text: str  # what sits there, in words: "a corner", "a jump from 0 to 1"
+    below: str = ""
+    above: str = ""
+    jump: bool = False
+    ties: bool = False
+    convention: str = "0"
+    convention_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Primitive:
     """One row of the table: an elementary function or an operator."""
 
@@ -67,10 +110,28 @@ class Primitive:
     kind: str = "function"  # "function" or "operator"
     latex: str | None = None
     tags: tuple[str, ...] = field(default=())
+    #: where the function is defined (every condition must hold); empty: all reals
+    conditions: tuple[Condition, ...] = ()
+    #: extra conditions for the derivative to exist (sqrt: u > 0)
+    derivative_conditions: tuple[Condition, ...] = ()
+    #: points where the function is defined but its derivative does not exist
+    kinks: tuple[Kink, ...] = ()
 
 
 def _m(label: str, formula: str, description: str) -> Mistake:
     return Mistake(label, formula, description)
+
+
+# Domain conditions shared by several rows (``expr <relation> 0``, in the row's variables).
+_POSITIVE = (Condition("u", ">", "its argument > 0"),)
+_NONNEGATIVE = (Condition("u", ">=", "its argument >= 0"),)
+_NONZERO = (Condition("u", "!=", "its argument to be nonzero"),)
+_COS_NONZERO = (Condition("cos(u)", "!=", "cos of its argument to be nonzero"),)
+_SIN_NONZERO = (Condition("sin(u)", "!=", "sin of its argument to be nonzero"),)
+_UNIT_CLOSED = (Condition("1 - u^2", ">=", "its argument between -1 and 1"),)
+_UNIT_OPEN = (Condition("1 - u^2", ">", "its argument strictly between -1 and 1"),)
+_OUTSIDE_CLOSED = (Condition("u^2 - 1", ">=", "|its argument| >= 1"),)
+_OUTSIDE_OPEN = (Condition("u^2 - 1", ">", "|its argument| > 1"),)
 
 
 # ── Operators ───────────────────────────────────────────────────────────────────────
@@ -92,10 +153,14 @@ OPERATORS: tuple[Primitive, ...] = (
     Primitive("div", "sympy:Mul", "divide", ("1/v", "-u/v^2"), "quotient rule",
               "(f/g)' = (f' g - f g') / g^2: low d-high minus high d-low, over low squared.",
               domain="denominator not zero", arity=2, kind="operator",
+              conditions=(Condition("v", "!=", "its denominator to be nonzero"),),
               mistakes=(_m("quotient_rule", "u/v^2", "reversed the numerator (f g' - f' g)"),
                         _m("quotient_rule", "-u/v", "forgot to square the denominator"))),
     Primitive("pow", "sympy:Pow", "power", ("v*u^(v-1)", "u^v*ln(u)"), "power rule",
               "d/du u^n = n u^(n-1): bring the exponent down, lower it by one.",
+              # Powers are checked by calctutor.pointvalue itself (the rule depends on
+              # the exponent: 0 to a negative power, even roots of negatives, u > 0 for
+              # a variable exponent).
               domain="u > 0 when the exponent is not a constant", arity=2, kind="operator",
               mistakes=(_m("power_rule", "v*u^v", "kept the exponent instead of lowering it"),
                         _m("power_rule", "u^(v-1)", "forgot to bring the exponent down"),
@@ -166,23 +231,32 @@ _EXP_LOG: tuple[Primitive, ...] = (
               mistakes=(_m("exp_rule", "u*exp(u-1)", "treated e^u with the power rule"),)),
     Primitive("ln", "sympy:log", "log", ("1/u",), "natural log rule",
               "d/du ln u = 1/u: the log's slope falls off as its input grows.",
-              domain="u > 0", aliases=("log",),
+              domain="u > 0", aliases=("log",), conditions=_POSITIVE,
               mistakes=(_m("log_rule", "1/u^2", "gave 1/u^2 for the log's derivative"),)),
     Primitive("log10", "calctutor:log10", "log10", ("1/(u*ln(10))",), "logarithm base b rule",
               "log_b u = ln u / ln b, so its derivative is 1/(u ln b).", domain="u > 0",
-              sugar=True,
+              sugar=True, conditions=_POSITIVE,
               mistakes=(_m("log_rule", "1/u", "forgot the factor 1/ln(b)"),)),
     Primitive("log2", "calctutor:log2", "log2", ("1/(u*ln(2))",), "logarithm base b rule",
               "log_b u = ln u / ln b, so its derivative is 1/(u ln b).", domain="u > 0",
-              sugar=True,
+              sugar=True, conditions=_POSITIVE,
               mistakes=(_m("log_rule", "1/u", "forgot the factor 1/ln(b)"),)),
+    Primitive("log1p", "calctutor:log1p", "log1p", ("1/(1+u)",), "log1p rule",
+              "log1p(u) = ln(1 + u), so its derivative is 1/(1 + u); computed without "
+              "rounding 1 + u, it keeps every digit when u is tiny.", domain="u > -1",
+              mistakes=(_m("missing_chain_factor", "1/u", "differentiated it as ln(u)"),)),
+    Primitive("expm1", "calctutor:expm1", "expm1", ("exp(u)",), "expm1 rule",
+              "expm1(u) = e^u - 1, so its derivative is e^u; computed without subtracting "
+              "1 at the end, it keeps every digit when u is tiny."),
     Primitive("sqrt", "sympy:sqrt", "sqrt", ("1/(2*sqrt(u))",), "square root rule",
               "sqrt(u) = u^(1/2), so by the power rule its derivative is 1/(2 sqrt(u)).",
               domain="u >= 0 (derivative needs u > 0)", sugar=True,
+              conditions=_NONNEGATIVE, derivative_conditions=_POSITIVE,
               mistakes=(_m("power_rule", "sqrt(u)/2", "did not lower the exponent 1/2"),)),
     Primitive("cbrt", "calctutor:cbrt", "cbrt", ("1/(3*cbrt(u)^2)",), "cube root rule",
               "cbrt(u) is the real cube root (cbrt(-8) = -2); its derivative is 1/(3 cbrt(u)^2).",
-              domain="all real numbers (derivative undefined at u = 0)"),
+              domain="all real numbers (derivative undefined at u = 0)",
+              derivative_conditions=_NONZERO),
 )
 
 # ── Trigonometric ───────────────────────────────────────────────────────────────────
@@ -197,33 +271,48 @@ _TRIG: tuple[Primitive, ...] = (
               mistakes=(_m("wrong_outer_derivative", "sin(u)", "gave sin (lost the minus sign) for cos"),)),
     Primitive("tan", "sympy:tan", "tan", ("sec(u)^2",), "tangent rule",
               "d/du tan u = sec^2 u = 1 + tan^2 u.", domain="cos(u) != 0", inverse="atan",
+              conditions=_COS_NONZERO,
               mistakes=(_m("wrong_outer_derivative", "sec(u)", "gave sec without the square for tan"),)),
     Primitive("sec", "sympy:sec", "sec", ("sec(u)*tan(u)",), "secant rule",
-              "d/du sec u = sec u tan u.", domain="cos(u) != 0", inverse="asec"),
+              "d/du sec u = sec u tan u.", domain="cos(u) != 0", inverse="asec",
+              conditions=_COS_NONZERO),
     Primitive("csc", "sympy:csc", "csc", ("-csc(u)*cot(u)",), "cosecant rule",
-              "d/du csc u = -csc u cot u.", domain="sin(u) != 0", inverse="acsc"),
+              "d/du csc u = -csc u cot u.", domain="sin(u) != 0", inverse="acsc",
+              conditions=_SIN_NONZERO),
     Primitive("cot", "sympy:cot", "cot", ("-csc(u)^2",), "cotangent rule",
-              "d/du cot u = -csc^2 u.", domain="sin(u) != 0", inverse="acot"),
+              "d/du cot u = -csc^2 u.", domain="sin(u) != 0", inverse="acot",
+              conditions=_SIN_NONZERO),
 )
 
 # ── Inverse trigonometric ───────────────────────────────────────────────────────────
 _INVERSE_TRIG: tuple[Primitive, ...] = (
     Primitive("asin", "sympy:asin", "arcsin", ("1/sqrt(1-u^2)",), "arcsine rule",
               "d/du asin u = 1/sqrt(1 - u^2).", domain="-1 <= u <= 1 (derivative: |u| < 1)",
-              aliases=("arcsin",), inverse="sin"),
+              aliases=("arcsin",), inverse="sin", conditions=_UNIT_CLOSED,
+              derivative_conditions=_UNIT_OPEN),
     Primitive("acos", "sympy:acos", "arccos", ("-1/sqrt(1-u^2)",), "arccosine rule",
               "d/du acos u = -1/sqrt(1 - u^2).", domain="-1 <= u <= 1 (derivative: |u| < 1)",
-              aliases=("arccos",), inverse="cos"),
+              aliases=("arccos",), inverse="cos", conditions=_UNIT_CLOSED,
+              derivative_conditions=_UNIT_OPEN),
     Primitive("atan", "sympy:atan", "arctan", ("1/(1+u^2)",), "arctangent rule",
               "d/du atan u = 1/(1 + u^2).", aliases=("arctan",), inverse="tan"),
     Primitive("asec", "sympy:asec", "arcsec", ("1/(abs(u)*sqrt(u^2-1))",), "arcsecant rule",
               "d/du asec u = 1/(|u| sqrt(u^2 - 1)).", domain="|u| >= 1",
-              aliases=("arcsec",), inverse="sec"),
+              aliases=("arcsec",), inverse="sec", conditions=_OUTSIDE_CLOSED,
+              derivative_conditions=_OUTSIDE_OPEN),
     Primitive("acsc", "sympy:acsc", "arccsc", ("-1/(abs(u)*sqrt(u^2-1))",), "arccosecant rule",
               "d/du acsc u = -1/(|u| sqrt(u^2 - 1)).", domain="|u| >= 1",
-              aliases=("arccsc",), inverse="csc"),
+              aliases=("arccsc",), inverse="csc", conditions=_OUTSIDE_CLOSED,
+              derivative_conditions=_OUTSIDE_OPEN),
     Primitive("acot", "sympy:acot", "arccot", ("-1/(1+u^2)",), "arccotangent rule",
-              "d/du acot u = -1/(1 + u^2).", aliases=("arccot",), inverse="cot"),
+              "d/du acot u = -1/(1 + u^2).", aliases=("arccot",), inverse="cot",
+              # SymPy's real acot takes values in (-pi/2, pi/2]: it jumps at u = 0.
+              domain="derivative undefined at u = 0 (acot jumps there; acot(0) = pi/2)",
+              kinks=(Kink("u", "a jump from -pi/2 to pi/2",
+                          below="-pi/2 - atan(u)", above="pi/2 - atan(u)", jump=True,
+                          convention="-1",
+                          convention_text="the convention acot'(0) = -1 (the formula "
+                                          "-1/(1 + u^2) at u = 0)"),)),
 )
 
 # ── Hyperbolic ──────────────────────────────────────────────────────────────────────
@@ -239,30 +328,41 @@ _HYPERBOLIC: tuple[Primitive, ...] = (
     Primitive("sech", "sympy:sech", "sech", ("-sech(u)*tanh(u)",), "hyperbolic secant rule",
               "d/du sech u = -sech u tanh u."),
     Primitive("csch", "sympy:csch", "csch", ("-csch(u)*coth(u)",), "hyperbolic cosecant rule",
-              "d/du csch u = -csch u coth u.", domain="u != 0"),
+              "d/du csch u = -csch u coth u.", domain="u != 0", conditions=_NONZERO),
     Primitive("coth", "sympy:coth", "coth", ("1-coth(u)^2",), "hyperbolic cotangent rule",
-              "d/du coth u = 1 - coth^2 u.", domain="u != 0"),
+              "d/du coth u = 1 - coth^2 u.", domain="u != 0", conditions=_NONZERO),
     Primitive("asinh", "sympy:asinh", "arcsinh", ("1/sqrt(u^2+1)",), "inverse hyperbolic sine rule",
               "d/du asinh u = 1/sqrt(u^2 + 1).", aliases=("arcsinh", "arsinh"), inverse="sinh"),
     Primitive("acosh", "sympy:acosh", "arccosh", ("1/sqrt(u^2-1)",), "inverse hyperbolic cosine rule",
               "d/du acosh u = 1/sqrt(u^2 - 1).", domain="u >= 1 (derivative: u > 1)",
-              aliases=("arccosh", "arcosh"), inverse="cosh"),
+              aliases=("arccosh", "arcosh"), inverse="cosh",
+              conditions=(Condition("u - 1", ">=", "its argument >= 1"),),
+              derivative_conditions=(Condition("u - 1", ">", "its argument > 1"),)),
     Primitive("atanh", "sympy:atanh", "arctanh", ("1/(1-u^2)",), "inverse hyperbolic tangent rule",
               "d/du atanh u = 1/(1 - u^2).", domain="-1 < u < 1",
-              aliases=("arctanh", "artanh"), inverse="tanh"),
+              aliases=("arctanh", "artanh"), inverse="tanh", conditions=_UNIT_OPEN),
 )
 
 # ── Pieces, kinks and machine-learning functions ───────────────────────────────────
 _ML: tuple[Primitive, ...] = (
     Primitive("abs", "sympy:Abs", "absolute", ("sign(u)",), "absolute value rule",
               "d/du |u| = sign(u) = u/|u|, for u != 0; the corner at 0 has no slope.",
-              domain="derivative undefined at u = 0"),
+              domain="derivative undefined at u = 0",
+              kinks=(Kink("u", "a corner", below="-u", above="u",
+                          convention="0",
+                          convention_text="the convention abs'(0) = 0, as PyTorch uses"),)),
     Primitive("sign", "sympy:sign", "sign", ("0",), "sign rule",
               "sign is flat on each side of 0, so its derivative is 0 for u != 0.",
-              domain="derivative undefined at u = 0"),
+              domain="derivative undefined at u = 0",
+              kinks=(Kink("u", "a jump from -1 to 1", below="-1",
+                          above="1", jump=True, convention="0",
+                          convention_text="the convention sign'(0) = 0, as PyTorch uses"),)),
     Primitive("step", "sympy:Heaviside", "heaviside", ("0",), "step rule",
               "The unit step is flat on each side of 0: derivative 0 for u != 0.",
-              domain="derivative undefined at u = 0", aliases=("heaviside", "Heaviside")),
+              domain="derivative undefined at u = 0", aliases=("heaviside", "Heaviside"),
+              kinks=(Kink("u", "a jump from 0 to 1", below="0",
+                          above="1", jump=True, convention="0",
+                          convention_text="the convention step'(0) = 0"),)),
     Primitive("sigmoid", "calctutor:sigmoid", "sigmoid", ("sigmoid(u)*(1-sigmoid(u))",),
               "sigmoid rule",
               "s' = s (1 - s): at most 1/4 (at u = 0), tiny for large |u| - vanishing gradients.",
@@ -271,16 +371,27 @@ _ML: tuple[Primitive, ...] = (
     Primitive("relu", "calctutor:relu", "relu", ("step(u)",), "ReLU rule",
               "relu(u) = max(0, u): slope 1 for u > 0, 0 for u < 0, undefined at the kink u = 0.",
               domain="derivative undefined at u = 0 (by convention 0 or 1)",
-              tags=("activation",)),
+              tags=("activation",),
+              kinks=(Kink("u", "a corner", below="0", above="u",
+                          convention="0",
+                          convention_text="the convention relu'(0) = 0, as PyTorch uses"),)),
     Primitive("softplus", "calctutor:softplus", "softplus", ("sigmoid(u)",), "softplus rule",
               "softplus(u) = ln(1 + e^u), a smooth ReLU; its derivative is the sigmoid.",
               tags=("activation",)),
     Primitive("max", "sympy:Max", "maximum", ("step(u - w)",), "max rule",
               "max passes the slope of whichever argument is largest; undefined at a tie.",
-              domain="derivative undefined where two arguments tie", arity=-1),
+              domain="derivative undefined where two arguments tie", arity=-1,
+              kinks=(Kink("u - s", "two arguments tie for the largest", ties=True,
+                          convention="1/k",
+                          convention_text="the convention of sharing the slope equally "
+                                          "among the k tied arguments, as PyTorch does"),)),
     Primitive("min", "sympy:Min", "minimum", ("step(w - u)",), "min rule",
               "min passes the slope of whichever argument is smallest; undefined at a tie.",
-              domain="derivative undefined where two arguments tie", arity=-1),
+              domain="derivative undefined where two arguments tie", arity=-1,
+              kinks=(Kink("u - s", "two arguments tie for the smallest", ties=True,
+                          convention="1/k",
+                          convention_text="the convention of sharing the slope equally "
+                                          "among the k tied arguments, as PyTorch does"),)),
     Primitive("logsumexp", "calctutor:logsumexp", "logsumexp", ("exp(u - s)",), "log-sum-exp rule",
               "d/du_i log(sum e^u_j) = e^u_i / sum e^u_j: the softmax.", arity=-1,
               tags=("activation",)),

@@ -145,10 +145,23 @@ def test_overflow_is_reported_not_hidden():
 
 def test_kinks_use_the_table_convention_and_say_so():
     ev = compile_gradient(parse("relu(x) + abs(y)"), ["x", "y"])({"x": 0.0, "y": 0.0})
-    assert float(ev.gradient["x"]) == 0.5  # step(0) = 1/2, as SymPy's Heaviside
-    assert float(ev.gradient["y"]) == 0.0  # sign(0) = 0
+    assert float(ev.gradient["x"]) == 0.0  # relu'(0) = 0 by the table's convention, not step(0) = 1/2
+    assert float(ev.gradient["y"]) == 0.0  # abs'(0) = 0
     assert ev.ok and len(ev.kinks) == 2
-    assert float(sympy.diff(sympy.Max(0, X), X).subs(X, 0)) == 0.5
+    assert all("convention" in k.what for k in ev.kinks)
+    assert any("relu'(0) = 0" in k.what for k in ev.kinks)
+    # vectorised: only the points on the kink get the convention
+    ev = compile_gradient(parse("relu(x)"), ["x"])({"x": np.array([-1.0, 0.0, 2.0])})
+    assert ev.gradient["x"].tolist() == [0.0, 0.0, 1.0]
+    assert ev.kinks[0].mask.tolist() == [False, True, False]
+
+
+def test_max_ties_share_the_slope_and_other_ties_are_no_kink():
+    ev = compile_gradient(parse("max(x, y, z)"), ["x", "y", "z"])({"x": 1.0, "y": 1.0, "z": 1.0})
+    assert [float(ev.gradient[v]) for v in "xyz"] == pytest.approx([1 / 3] * 3)
+    # a tie between arguments below the maximum is not a kink of max
+    ev = compile_gradient(parse("max(x, y, 5)"), ["x", "y"])({"x": 1.0, "y": 1.0})
+    assert ev.kinks == [] and float(ev.gradient["x"]) == 0.0
 
 
 def test_stable_activations_at_extreme_points():

@@ -63,7 +63,8 @@ def test_values_at_points(text, at, value):
 
 def test_relu_is_undefined_at_the_kink():
     result = run_diff("relu(x)", at="0")
-    assert result.value is None and "kink" in result.value_note
+    assert result.value is None and "corner" in result.value_note
+    assert result.at.one_sided.left == 0 and result.at.one_sided.right == 1
     assert view.to_json(result)["value"] is None
     assert run_diff("relu(x)", at="2").value == 1
     assert run_diff("abs(x)", at="0").value is None

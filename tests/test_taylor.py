@@ -98,8 +98,12 @@ def test_multivariable_first_order_is_the_tangent_plane():
 
 
 @pytest.mark.parametrize("text, kwargs, needle", [
-    ("ln(x)", {"at": "0"}, "not defined"),
-    ("sqrt(x)", {"at": "-1"}, "real value"),
+    ("ln(x)", {"at": "0"}, "ln(x) is undefined at x = 0: ln needs its argument > 0"),
+    ("sqrt(x)", {"at": "-1"}, "sqrt needs its argument >= 0"),
+    ("abs(x)", {"at": "0", "order": 1}, "one-sided slopes -1 from the left and 1 from the right"),
+    ("relu(x)", {"at": "0", "order": 1}, "relu(x) is not differentiable at x = 0"),
+    ("abs(x)^3", {"at": "0", "order": 3}, "-6 from the left, 6 from the right"),
+    ("abs(x*y)", {"at": "x=0,y=0", "order": 2}, "at a kink"),
     ("x y", {"at": "x=1,y=2", "order": 5}, "at most 4"),
     ("x^2", {"at": "y=1"}, "does not use"),
     ("x^2 + y", {"at": "x=1"}, "no value for y"),

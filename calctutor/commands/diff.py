@@ -11,8 +11,7 @@ from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.steps.program import Loaded, load
 from calctutor.timeouts import time_limit
 
-__all__ = ["DiffResult", "Loaded", "load", "choose_variable", "evaluate_at", "requested",
-           "run_diff"]
+__all__ = ["DiffResult", "Loaded", "load", "choose_variable", "requested", "run_diff"]
 
 
 def requested(loaded: Loaded, wrt: str | None, order: int) -> tuple[Loaded, str | None, int]:
@@ -79,51 +78,6 @@ def choose_variable(expr: sympy.Expr, wrt: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class PointValue:
-    value: sympy.Expr | None  # exact value, None when undefined there
-    note: str | None  # why it is undefined, or a remark
-
-    @property
-    def number(self) -> float | None:
-        if self.value is None:
-            return None
-        try:
-            v = complex(self.value.evalf())
-        except (TypeError, ValueError):
-            return None
-        if v.imag != 0 or v.real != v.real or abs(v.real) == float("inf"):
-            return None
-        return v.real
-
-
-def evaluate_at(expr: sympy.Expr, point: dict) -> PointValue:
-    """``expr`` at an exact point, or None with a reason (a kink, a pole, outside the
-    real domain)."""
-    from calctutor.parsing import to_input
-
-    subs = {sympy.Symbol(k, real=True): v for k, v in point.items()}
-    for kink in expr.atoms(sympy.Heaviside, sympy.sign):
-        if kink.args[0].xreplace(subs) == 0:
-            return PointValue(None, f"undefined here: the kink of {to_input(kink)}'s "
-                                    "argument is at this point (a corner has no slope)")
-    value = expr.xreplace(subs)
-    if value.free_symbols:
-        return PointValue(value, None)
-    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        return PointValue(None, "undefined at this point (division by zero or outside the domain)")
-    value = sympy.nsimplify(value) if value.is_Float else value
-    try:
-        if len(str(value)) > 40:
-            value = sympy.simplify(value)
-    except Exception:  # noqa: BLE001 - tidying is optional
-        pass
-    numeric = value.evalf()
-    if numeric.has(sympy.zoo, sympy.nan) or (numeric.is_real is False):
-        return PointValue(None, "not a real number at this point (outside the domain)")
-    return PointValue(value, None)
-
-
-@dataclass(frozen=True)
 class DiffResult:
     input: str
     expression: sympy.Expr  # canonical form of the input
@@ -133,8 +87,9 @@ class DiffResult:
     derivative: sympy.Expr  # the final, teacher-style answer
     derivation: object  # calctutor.steps.Derivation, or None with --no-steps
     point: dict | None = None
-    value: sympy.Expr | None = None
-    value_note: str | None = None
+    value: sympy.Expr | None = None  # the derivative's exact value at the point
+    value_note: str | None = None  # why there is none, or a remark on the value
+    at: object = None  # calctutor.pointvalue.PointValue: the whole verdict at the point
     notes: tuple[str, ...] = ()
     breakdowns: tuple = ()  # calctutor.steps.Breakdown, outermost chain first
     output_name: str = "z"
@@ -143,7 +98,9 @@ class DiffResult:
 
     @property
     def value_number(self) -> float | None:
-        return PointValue(self.value, None).number if self.value is not None else None
+        from calctutor.pointvalue import decimal
+
+        return decimal(self.value) if self.value is not None else None
 
     @property
     def symbol(self) -> sympy.Symbol:
@@ -177,7 +134,7 @@ def run_diff(text: str, wrt: str | None = None, order: int = 1, at=None,
         baseline = sympy.diff(loaded.expression, x, order) if order else loaded.expression
         result_size, sympy_size = size(derivation.result), size(baseline)
 
-    point = value = value_note = None
+    point = value = value_note = verdict = None
     if at is not None:
         point = dict(at) if isinstance(at, dict) else parse_point(at, present or [name])
         allowed = set(present) | {name}
@@ -189,8 +146,11 @@ def run_diff(text: str, wrt: str | None = None, order: int = 1, at=None,
         if missing:
             raise CalcError(f"the point needs a value for {', '.join(missing)} too",
                             hint=f"for example --at {','.join(f'{n}=1' for n in sorted(allowed, key=natural_key))}")
-        pv = evaluate_at(derivation.result, point)
-        value, value_note = pv.value, pv.note
+        from calctutor.pointvalue import at_point
+
+        verdict = at_point(loaded.expression, point, name, order,
+                           derivative=derivation.result)
+        value, value_note = verdict.value, verdict.note
 
     output = loaded.output or pick_output_name(free_names(loaded.expression))
     breakdowns: tuple = ()
@@ -199,6 +159,6 @@ def run_diff(text: str, wrt: str | None = None, order: int = 1, at=None,
     return DiffResult(
         input=text, expression=loaded.expression, structure=derivation.expr, variable=name,
         order=order, derivative=derivation.result, derivation=derivation if steps else None,
-        point=point, value=value, value_note=value_note, notes=tuple(notes),
+        point=point, value=value, value_note=value_note, at=verdict, notes=tuple(notes),
         breakdowns=breakdowns, output_name=output, sympy_size=sympy_size, size=result_size,
     )

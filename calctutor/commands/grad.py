@@ -34,6 +34,7 @@ class Directional:
     values: tuple[sympy.Expr | None, ...]  # at the point (None without --at)
     steepest: sympy.Expr | None  # |grad f| at the point (single output)
     note: str
+    value_notes: tuple[str | None, ...] = ()  # why a value is missing, per output
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class GradResult:
     curvature: Curvature | None = None
     directional: Directional | None = None
     notes: tuple[str, ...] = ()
+    value_notes: tuple[tuple[str | None, ...], ...] | None = None  # why a value is missing
+    hessian_notes: tuple[tuple[str | None, ...], ...] | None = None
+    point_notes: tuple[str, ...] = ()  # remarks on the values at the point (kinks, domain)
 
     @property
     def is_jacobian(self) -> bool:
@@ -78,6 +82,9 @@ def _partial(loaded, x, steps: bool):
 def _classify(matrix: list[list[sympy.Expr]], names: list[str], at_point: bool) -> Curvature:
     import numpy as np
 
+    if at_point and any(entry is None for row in matrix for entry in row):
+        return Curvature("unknown", "the Hessian has no value at this point (see the notes), "
+                                    "so its signs say nothing here")
     if any(entry is None or entry.free_symbols for row in matrix for entry in row):
         return Curvature("unknown", "the Hessian depends on the point; give --at to read its "
                                     "signs there")
@@ -112,7 +119,8 @@ def run_grad(text: str, wrt=None, at=None, hessian: bool = False, direction=None
     """Partials of one or more comma-separated outputs with respect to ``wrt`` (a list or
     ``"x,y"``; default: every variable); optionally at a point, the Hessian (one output)
     and the derivative along ``direction`` (a list or ``"1,0"``), normalised first."""
-    from calctutor.commands.diff import evaluate_at, load, natural_key, variables_of
+    from calctutor.commands.diff import load, natural_key, variables_of
+    from calctutor.pointvalue import at_point
     from calctutor.parsing.builder import symbol
     from calctutor.points import parse_point, parse_vector
 
@@ -158,7 +166,8 @@ def run_grad(text: str, wrt=None, at=None, hessian: bool = False, direction=None
                 grid.append(tuple(derive(gi, xj).result for xj in symbols))
             hess = tuple(grid)
 
-    point = values = hess_values = None
+    point = values = hess_values = value_notes = hess_notes = None
+    remarks: list[str] = []
     if at is not None:
         point = dict(at) if isinstance(at, dict) else parse_point(at, present)
         unknown = sorted(set(point) - set(present) - set(names))
@@ -170,9 +179,21 @@ def run_grad(text: str, wrt=None, at=None, hessian: bool = False, direction=None
         missing = [n for n in needed if n not in point]
         if missing:
             raise CalcError(f"the point needs a value for {', '.join(missing)} too")
-        values = tuple(tuple(evaluate_at(e, point).value for e in r) for r in rows)
+        verdicts = [[at_point(item.expression, point, n, 1, derivative=e)
+                     for n, e in zip(names, r)] for item, r in zip(loaded, rows)]
+        values = tuple(tuple(v.value for v in r) for r in verdicts)
+        value_notes = tuple(tuple(v.reason for v in r) for r in verdicts)
+        found = [v for r in verdicts for v in r]
         if hess is not None:
-            hess_values = tuple(tuple(evaluate_at(e, point).value for e in r) for r in hess)
+            f = loaded[0].expression
+            grid = [[at_point(f, point, (a, b) if a != b else a, 2, derivative=e)
+                     for b, e in zip(names, r)] for a, r in zip(names, hess)]
+            hess_values = tuple(tuple(v.value for v in r) for r in grid)
+            hess_notes = tuple(tuple(v.reason for v in r) for r in grid)
+            found += [v for r in grid for v in r]
+        for v in found:
+            remarks += [v.reason] if v.reason else list(v.notes)
+        remarks = list(dict.fromkeys(remarks))
 
     curvature = None
     if hess is not None:
@@ -193,8 +214,13 @@ def run_grad(text: str, wrt=None, at=None, hessian: bool = False, direction=None
         unit = tuple(sympy.radsimp(v / length) for v in given)
         normalised = sympy.simplify(length - 1) != 0
         derivatives = tuple(sympy.factor_terms(sum(g * u for g, u in zip(r, unit))) for r in rows)
-        dvalues = tuple(evaluate_at(d, point).value for d in derivatives) if point is not None \
-            else tuple(None for _ in derivatives)
+        dvalues: tuple = tuple(None for _ in derivatives)
+        dnotes: tuple = ()
+        if point is not None:
+            along = [_along(item.expression, names, point, unit) for item in loaded]
+            dvalues = tuple(v for v, _ in along)
+            dnotes = tuple(n for _, n in along)
+            remarks += [n for n in dnotes if n and n not in remarks]
         steepest = None
         if point is not None and len(rows) == 1 and values and all(v is not None for v in values[0]):
             steepest = sympy.sqrt(sum(v ** 2 for v in values[0]))
@@ -207,12 +233,43 @@ def run_grad(text: str, wrt=None, at=None, hessian: bool = False, direction=None
         else:
             note = "the direction is already a unit vector"
         directional = Directional(given, unit, length, normalised, derivatives, dvalues,
-                                  steepest, note)
+                                  steepest, note, dnotes)
 
     return GradResult(
         input=text, outputs=tuple(item.expression for item in loaded), output_texts=tuple(texts),
         variables=tuple(names), partials=tuple(rows),
         derivations=tuple(derivs) if steps else None, point=point, values=values,
         hessian=hess, hessian_values=hess_values, curvature=curvature,
-        directional=directional, notes=tuple(notes),
+        directional=directional, notes=tuple(notes), value_notes=value_notes,
+        hessian_notes=hess_notes, point_notes=tuple(remarks),
     )
+
+
+def _along(expr: sympy.Expr, names: list[str], point: dict, unit) -> tuple:
+    """D_u f at the point as the slope of t -> f(point + t u) at t = 0, so a kink is judged
+    along the direction itself (abs(x) has D_u f = 0 along (0, 1) although its gradient does
+    not exist at the origin). (value, note)."""
+    from calctutor.parsing import to_input
+    from calctutor.parsing.builder import symbol
+    from calctutor.pointvalue import at_point, describe_point
+
+    t = sympy.Dummy("t", real=True)
+    line = expr.xreplace({symbol(n): point.get(n, symbol(n)) + t * u for n, u in zip(names, unit)})
+    rest = {k: v for k, v in point.items() if k not in names}
+    if rest:
+        line = line.xreplace({symbol(k): v for k, v in rest.items()})
+    name = "t_"
+    line = line.xreplace({t: symbol(name)})
+    verdict = at_point(line, {name: 0}, name, 1)
+    if verdict.value is not None:
+        return verdict.value, None
+    where = describe_point(point)
+    if not verdict.defined:
+        return None, verdict.reason.replace(f"{to_input(line)} is undefined at {name} = 0",
+                                            f"{to_input(expr)} is undefined at {where}")
+    if verdict.one_sided is not None and verdict.one_sided.left is not None \
+            and verdict.one_sided.right is not None:
+        return None, (f"D_u f does not exist at {where}: along the direction the slope is "
+                      f"{to_input(verdict.one_sided.right)} going forward and "
+                      f"{to_input(verdict.one_sided.left)} coming from behind")
+    return None, f"D_u f has no value at {where}"

@@ -64,6 +64,14 @@ class GraphResult:
             return {v: None for v in self.variables}
         return {v: _scalar(g) for v, g in self.reverse.gradient.items()}
 
+    def on_kink(self, index: int) -> bool:
+        """Does node ``index`` sit on its table kink at the point (its local derivative is
+        then the table's named convention, not a slope)?"""
+        if self.reverse is None:
+            return False
+        node_id = self.graph.nodes[index].id
+        return any(k.node == node_id and bool(k.mask.any()) for k in self.reverse.kinks)
+
     @property
     def messages(self) -> list[str]:
         """Why something is undefined, and kinks, in words."""

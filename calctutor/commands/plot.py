@@ -16,6 +16,7 @@ from calctutor.parsing import parse, to_input
 from calctutor.plotting.common import parse_number, parse_range, split_top_level, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series, sample_grid
+from calctutor.primitives import by_name
 from calctutor.timeouts import time_limit
 
 MAX_FUNCTIONS = 8
@@ -38,8 +39,9 @@ PRESETS: dict[str, Preset] = {
             ("sigmoid(x)", "sigmoid' = s(1 - s) peaks at 0.25 at x = 0: gradients shrink "
                            "by at least 4x per layer (vanishing gradients)"),
             ("tanh(x)", "tanh' = 1 - tanh^2 peaks at 1 at x = 0 and saturates at the ends"),
-            ("relu(x)", "relu' is 1 for x > 0 and 0 for x < 0; undefined at 0 (by convention "
-                        "0 or 1): no saturation for positive inputs"),
+            ("relu(x)", "relu' is 1 for x > 0 and 0 for x < 0; at the corner x = 0 it does "
+                        "not exist (autodiff uses " + by_name("relu").kinks[0].convention_text
+                        + "): no saturation for positive inputs"),
         ),
         (-5.0, 5.0),
     ),
@@ -53,6 +55,8 @@ class Tangent:
     value: sympy.Expr  # f(a)
     slope: sympy.Expr  # f'(a)
     line: sympy.Expr  # f(a) + f'(a)(x − a), expanded
+    side: str | None = None  # "left"/"right": a one-sided tangent at a corner (x <= a / x >= a)
+    note: str | None = None  # why there is no two-sided tangent here
 
     @property
     def equation(self) -> str:
@@ -112,11 +116,20 @@ def run_plot(text: str, tangent: str | None = None, plot_range: str | None = Non
                 derivatives.append(df)
                 series.append(Series(f"derivative {to_input(df)}", xs, evaluate(df, x, xs)))
         if a is not None:
+            import numpy as np
+
             for f in functions:
-                tangents.append(_tangent(f, x, a))
-                series.append(Series(f"tangent at {x.name} = {to_input(a)}: "
-                                     f"{tangents[-1].equation}", xs,
-                                     evaluate(tangents[-1].line, x, xs)))
+                for t in _tangents(f, x, a):
+                    tangents.append(t)
+                    ys = evaluate(t.line, x, xs)
+                    label = f"tangent at {x.name} = {to_input(a)}: {t.equation}"
+                    if t.side is not None:
+                        keep = xs <= a_f if t.side == "left" else xs >= a_f
+                        ys = np.where(keep, ys, np.nan)
+                        label = f"{t.side} tangent at {x.name} = {to_input(a)}: {t.equation}"
+                    series.append(Series(label, xs, ys))
+                if tangents and tangents[-1].note and tangents[-1].note not in notes:
+                    notes.append(tangents[-1].note)
     title = ", ".join(to_input(f) for f in functions)
     figure = Figure(f"y = {title}" if len(functions) == 1 else title, series, xlabel=x.name,
                     xlim=(lo, hi), notes=notes)
@@ -140,14 +153,27 @@ def _note_gaps(f: sympy.Expr, ys, notes: list[str]) -> None:
                      "(gaps in the curve)")
 
 
-def _tangent(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> Tangent:
-    value = sympy.simplify(f.subs(x, a))
-    slope = sympy.simplify(sympy.diff(f, x).subs(x, a))
-    if to_float(value) is None or to_float(slope) is None:
-        raise CalcError(f"{to_input(f)} has no tangent line at {x.name} = {to_input(a)} "
-                        "(not defined or not differentiable there)")
-    line = sympy.expand(value + slope * (x - a))
-    return Tangent(f, a, value, slope, line)
+def _tangents(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> list[Tangent]:
+    """The tangent line at a, asked of the one evaluator. At a corner there is none: the
+    two one-sided tangents are drawn instead (each on its own side), with the reason."""
+    from calctutor.pointvalue import at_point
+
+    where = f"{x.name} = {to_input(a)}"
+    here = at_point(f, {x.name: a})
+    if here.value is None or here.value.free_symbols:
+        raise CalcError(f"{to_input(f)} has no tangent line at {where}: {here.reason}")
+    value = here.value
+    slope = at_point(f, {x.name: a}, x.name, 1)
+    if slope.value is not None:
+        return [Tangent(f, a, value, slope.value, sympy.expand(value + slope.value * (x - a)))]
+    sides = slope.one_sided
+    if sides is None or sides.left is None or sides.right is None or slope.continuous is False:
+        raise CalcError(f"{to_input(f)} has no tangent line at {where}: {slope.reason}")
+    note = (f"no tangent line at {where}: {slope.kinks[0] if slope.kinks else slope.reason} "
+            f"(one-sided slopes {to_input(sides.left)} and {to_input(sides.right)}); the two "
+            "one-sided tangents are drawn instead")
+    return [Tangent(f, a, value, m, sympy.expand(value + m * (x - a)), side, note)
+            for side, m in (("left", sides.left), ("right", sides.right))]
 
 
 def _run_preset(preset: Preset, text, plot_range, width, height, timeout) -> PlotResult:

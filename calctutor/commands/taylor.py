@@ -157,10 +157,12 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
         raise CalcError(f"the point gives no value for {', '.join(missing)}",
                         hint=f"write --at {','.join(f'{n}=0' for n in names)}")
     point = {n: sympy.nsimplify(point[n]) if point[n].is_Float else point[n] for n in names}
+    expand, kinked = _check_point(function, names, point, order)
 
     with time_limit(timeout, "the Taylor expansion"):
         if len(symbols) == 1:
-            terms, top = _terms_one(function, symbols[0], point[names[0]], order)
+            terms, top = _terms_one(expand, symbols[0], point[names[0]], order)
+            top = None if kinked else top
         else:
             terms, top = _terms_many(function, symbols, point, order), None
         polynomial = sympy.Add(*[t.term for t in terms])
@@ -192,6 +194,48 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
                          f"{len(symbols)}")
     return TaylorResult(text, function, tuple(names), point, order, tuple(terms), polynomial,
                         table, gradient, hessian, bound_note, figure, tuple(notes))
+
+
+# ── is there a Taylor polynomial at this point? ──────────────────────────────────────
+
+def _check_point(f: sympy.Expr, names: list[str], point: dict, order: int):
+    """Refuse, with the evaluator's reason, a point where f or a derivative up to ``order``
+    does not exist (outside the domain; at a corner, with its one-sided slopes). Returns
+    (the expression to expand, whether a kink sits at the point): at a smooth point that
+    only looks like a corner (abs(x)^3 at 0) the expansion is built from the smooth
+    branch on the right, which agrees with f to that order there."""
+    from calctutor.pointvalue import active_kinks, at_point
+
+    here = at_point(f, point)
+    if here.value is None:
+        raise CalcError(f"no Taylor polynomial there: {here.reason}",
+                        hint="try a point inside the function's domain with --at")
+    kinks = active_kinks(f, point) if order else []
+    if not kinks:
+        return f, False
+    if len(names) > 1:
+        raise CalcError(f"no Taylor polynomial of several variables is built at a kink: "
+                        f"{to_input(kinks[0][0])} is on its kink at the point",
+                        hint="try a point off the kink with --at")
+    x = names[0]
+    for k in range(1, order + 1):
+        verdict = at_point(f, point, x, k)
+        if verdict.value is None:
+            where = f"{x} = {to_input(point[x])}"
+            sides = verdict.one_sided
+            if k == 1 and sides is not None and None not in (sides.left, sides.right):
+                why = (f"{to_input(f)} is not differentiable at {where}: "
+                       f"{verdict.kinks[0] if verdict.kinks else verdict.reason} (one-sided "
+                       f"slopes {to_input(sides.left)} from the left and "
+                       f"{to_input(sides.right)} from the right)")
+            else:
+                why = verdict.reason
+            raise CalcError(f"no Taylor polynomial of order {order} at {where}: {why}",
+                            hint="a lower --order, or a point off the kink with --at")
+    from calctutor.parsing.builder import symbol
+    from calctutor.pointvalue import smooth_branch
+
+    return smooth_branch(f, symbol(x), point[x], 1), True
 
 
 # ── one variable ─────────────────────────────────────────────────────────────────────

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy
 
 from calctutor.errors import ComputationTimeout
-from calctutor.mathfuncs import relu
 from calctutor.parsing import to_input
 from calctutor.timeouts import time_limit
 
-_KINKED = (sympy.Abs, sympy.Max, sympy.Min, sympy.Heaviside, sympy.sign, relu)
+
+@lru_cache(maxsize=1)
+def _kinked() -> tuple[type, ...]:
+    """The SymPy classes of the table rows that have a kink (abs, relu, max, ...)."""
+    from calctutor.rules import function_rows, sympy_function
+
+    return tuple(sympy_function(row) for row in function_rows() if row.kinks)
 
 
 def almost_everywhere_note(function: sympy.Expr) -> str | None:
     """A note when equality holds except at kinks, where the derivative is undefined."""
-    kinks = sorted({to_input(n) for n in sympy.preorder_traversal(function) if isinstance(n, _KINKED)})
+    from calctutor.pointvalue import kinks_in
+
+    found = kinks_in(function)
+    kinks = sorted({to_input(n) for n, _ in found})
     if not kinks:
         return None
     shown = ", ".join(kinks[:3])
-    return (f"{shown} has a corner where the derivative is undefined; your answer matches "
+    jumps = {k.jump for _, k in found}
+    what = "a jump" if jumps == {True} else "a corner or jump" if len(jumps) > 1 else "a corner"
+    return (f"{shown} has {what} where the derivative is undefined; your answer matches "
             "everywhere else, which is what a derivative can promise there.")
 
 
@@ -57,10 +69,11 @@ def _relation(answer: sympy.Expr, expected: sympy.Expr) -> str | None:
     try:
         with time_limit(0.5, "comparing forms"):
             ratio = sympy.simplify(answer / expected)
-            if ratio != 1 and not ratio.has(*_KINKED) and not ratio.has(sympy.zoo, sympy.nan):
+            kinked = _kinked()
+            if ratio != 1 and not ratio.has(*kinked) and not ratio.has(sympy.zoo, sympy.nan):
                 options.append((sympy.count_ops(ratio), f"Yours is off by the factor {to_input(ratio)}."))
             difference = sympy.simplify(answer - expected)
-            if difference != 0 and not difference.has(*_KINKED):
+            if difference != 0 and not difference.has(*kinked):
                 options.append((sympy.count_ops(difference), f"Yours differs from it by {to_input(difference)}."))
     except (ComputationTimeout, TypeError, ValueError, ZeroDivisionError, NotImplementedError):
         pass

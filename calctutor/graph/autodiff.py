@@ -21,9 +21,10 @@ NaN/inf policy — explicit, never silent. NumPy runs with its warnings muted, a
 result carries ``undefined`` (a boolean mask over the points where the value or a
 partial is not finite) and ``problems``: for each node where a non-finite number first
 appears, what happened there (outside the function's domain, overflow, division by zero)
-with its own mask. ``kinks`` marks points where a kinked function (abs, sign, step,
-relu, max, min) sits exactly on its corner: the derivative there is the table's
-convention (SymPy's: step(0) = 1/2, sign(0) = 0), which is reported, not hidden.
+with its own mask. ``kinks`` marks points where a function with a kink in its table
+row (abs, relu, sign, step, max, min, acot) sits exactly on it: the derivative does not
+exist there, so reverse and forward mode use the row's named convention (relu'(0) = 0
+and abs'(0) = 0 as PyTorch uses; ties of max/min share the slope equally) and say so.
 """
 
 from __future__ import annotations
@@ -36,12 +37,63 @@ import sympy
 
 from calctutor.errors import CalcError
 from calctutor.graph.build import Graph, GraphBuilder, build_graph
-from calctutor.numeric import FUNCTIONS, OUT, REST, LocalDerivative, arg_symbol, local_derivative_fn
+from calctutor.numeric import (
+    FUNCTIONS,
+    OUT,
+    REST,
+    LocalDerivative,
+    arg_symbol,
+    constant_value,
+    local_derivative_fn,
+)
 
 Array = np.ndarray
 
-#: Functions with a corner where the derivative is a convention.
-KINK_OPS = frozenset({"abs", "sign", "step", "relu", "max", "min"})
+
+def _kink_of(op: str):
+    """The table's kink for a graph op (None for operators and smooth rows)."""
+    from calctutor.graph.build import OPERATOR_OPS
+    from calctutor.primitives import lookup
+
+    if op in OPERATOR_OPS or op in ("input", "const"):
+        return None
+    row = lookup(op)
+    return row.kinks[0] if row is not None and row.kinks else None
+
+
+@dataclass(slots=True)
+class _Convention:
+    """The table's autodiff convention at a kink, for one edge."""
+
+    ties: bool
+    value: float = 0.0  # unary rows: the local derivative used on the kink
+    tape: object = None  # ties: the convention as a function of k (number tied)
+
+
+def _convention(op: str) -> _Convention | None:
+    kink = _kink_of(op)
+    if kink is None:
+        return None
+    from calctutor.numeric import compile_expr
+    from calctutor.rules import formula
+
+    f = formula(kink.convention)
+    if kink.ties:
+        return _Convention(True, tape=compile_expr(f, ["k"]))
+    return _Convention(False, value=constant_value(f))
+
+
+def _on_kink(n, values) -> Array | None:
+    """Mask of the points where node ``n`` sits on its table kink (None: no kink)."""
+    kink = _kink_of(n.op)
+    if kink is None:
+        return None
+    args = [np.asarray(values[a], dtype=float) for a in n.args]
+    if kink.ties:
+        out = np.asarray(values[n.index], dtype=float)
+        count = sum((a == out).astype(int) for a in args)
+        return count >= 2
+    return args[0] == 0
 
 
 # ── per-graph execution plan ────────────────────────────────────────────────────────
@@ -51,6 +103,7 @@ class _EdgePlan:
     const: float = 0.0
     arg: int = 0
     local: LocalDerivative | None = None
+    convention: _Convention | None = None  # the table's value on a kink, if it differs
 
 
 @dataclass(slots=True)
@@ -72,6 +125,7 @@ def _plan(graph: Graph) -> _Plan:
         else:
             fns.append(FUNCTIONS[n.numpy] if n.numpy else None)
         per: list[_EdgePlan | None] = []
+        convention = _convention(n.op)
         for k, a in enumerate(n.args):
             if not graph.nodes[a].active:
                 per.append(None)
@@ -79,13 +133,17 @@ def _plan(graph: Graph) -> _Plan:
             ld = local_derivative_fn(n.op, len(n.args), k)
             f = ld.formula
             if ld.constant is not None:
-                per.append(_EdgePlan("const", const=ld.constant))
+                plan = _EdgePlan("const", const=ld.constant)
             elif f == OUT:
-                per.append(_EdgePlan("out"))
+                plan = _EdgePlan("out")
             elif f.is_Symbol and f.name.startswith("_arg"):
-                per.append(_EdgePlan("arg", arg=int(f.name[4:])))
+                plan = _EdgePlan("arg", arg=int(f.name[4:]))
             else:
-                per.append(_EdgePlan("tape", local=ld))
+                plan = _EdgePlan("tape", local=ld)
+            if convention is not None and not (plan.kind == "const" and not convention.ties
+                                               and convention.value == plan.const):
+                plan.convention = convention
+            per.append(plan)
         edges.append(per)
     plan = _Plan(fns, edges)
     graph._plan = plan  # type: ignore[attr-defined]
@@ -174,6 +232,33 @@ def forward_pass(graph: Graph, points: Mapping[str, object]) -> Evaluation:
 
 
 def _local(n, k: int, edge: _EdgePlan, values: list) -> Array | float:
+    local = _formula_local(n, k, edge, values)
+    if edge.convention is None:
+        return local
+    return _apply_convention(n, k, edge.convention, values, local)
+
+
+def _apply_convention(n, k: int, conv: _Convention, values: list, local):
+    """The table's convention where node ``n`` sits on its kink (relu'(0) = 0, not the
+    formula's step(0) = 1/2)."""
+    args = [np.asarray(values[a], dtype=float) for a in n.args]
+    if not conv.ties:
+        mask = args[0] == 0
+        if not mask.any():
+            return local
+        return np.where(mask, conv.value, local)
+    out = np.asarray(values[n.index], dtype=float)
+    tied = [a == out for a in args]
+    count = sum(t.astype(int) for t in tied)
+    mask = tied[k] & (count >= 2)
+    if not mask.any():
+        return local
+    with np.errstate(all="ignore"):
+        share = conv.tape.evaluate({"k": np.maximum(count, 1)})
+    return np.where(mask, share, local)
+
+
+def _formula_local(n, k: int, edge: _EdgePlan, values: list) -> Array | float:
     if edge.kind == "const":
         return edge.const
     if edge.kind == "out":
@@ -234,14 +319,14 @@ def reverse_mode(graph: Graph, points: Mapping[str, object], *, keep: bool = Fal
                 if keep:
                     locals_[(i, k)] = local
                 j = n.args[k]
-                if edge.kind == "const" and local == 0.0:
+                if edge.kind == "const" and edge.convention is None and local == 0.0:
                     # a zero local derivative adds nothing (and no 0 · inf = NaN)
                     if keep:
                         zero = np.zeros(ev.shape)
                         adj[j] = zero if adj[j] is None else adj[j]
                         ev.trace.append(BackwardStep(i, k, j, local, a, zero, adj[j]))
                     continue
-                if edge.kind == "const" and local == 1.0:
+                if edge.kind == "const" and edge.convention is None and local == 1.0:
                     contribution = a
                 elif a.__class__ is float and a == 1.0:
                     contribution = local
@@ -393,27 +478,28 @@ def _why(graph: Graph, n, kind: str) -> str:
 
 
 def _kinks(ev: Evaluation) -> list[Problem]:
+    from calctutor.parsing import to_input
+
     graph, shape = ev.graph, ev.shape
     out: list[Problem] = []
     with np.errstate(all="ignore"):
         for n in graph.nodes:
-            if n.op not in KINK_OPS or not n.active:
+            if not n.active:
                 continue
-            args = [np.asarray(ev.values[a], dtype=float) for a in n.args]
-            if n.op in ("max", "min"):
-                mask = np.zeros(shape, dtype=bool)
-                for i in range(len(args)):
-                    for j in range(i + 1, len(args)):
-                        mask |= np.broadcast_to(args[i] == args[j], shape)
-                where = "two arguments tie"
-            else:
-                mask = np.broadcast_to(args[0] == 0, shape)
-                where = "its argument is exactly 0"
+            kink = _kink_of(n.op)
+            mask = _on_kink(n, ev.values) if kink is not None else None
+            if mask is None:
+                continue
+            mask = np.broadcast_to(mask, shape)
             if mask.any():
-                out.append(Problem(n.id, f"{n.id} = {n.op}(…) sits on its corner ({where}): "
-                                   "the derivative there is a convention "
-                                   "(step(0) = 1/2, sign(0) = 0), not a true slope",
-                                   mask.copy(), kind="kink"))
+                if kink.ties:
+                    where = f"a corner ({kink.text})"
+                else:
+                    where = f"{kink.text} (its argument {graph.nodes[n.args[0]].id} is 0)"
+                what = (f"{n.id} = {to_input(graph.definition(n.index))} is at {where}: its "
+                        "local derivative does not exist there, so the backward pass uses "
+                        f"{kink.convention_text}")
+                out.append(Problem(n.id, what, mask.copy(), kind="kink"))
     return out
 
 

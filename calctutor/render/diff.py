@@ -148,6 +148,8 @@ def to_json(result: DiffResult) -> dict:
         doc["point"] = {k: inline(v) for k, v in result.point.items()}
     if result.value_note:
         doc["value_note"] = result.value_note
+    if result.at is not None:
+        doc.update(_point_json(result.at))
     if result.notes:
         doc["notes"] = list(result.notes)
     if result.derivation is not None and result.derivation.simplified_by:
@@ -173,18 +175,40 @@ def step_line(step, collapsed=()) -> str:
     return f"{rules}: d/d{step.wrt.name} [{show(step.expr)}] = {show(step.result)}"
 
 
+def _point_json(at) -> dict:
+    """The evaluator's verdict at the point: defined, differentiable, one-sided values."""
+    doc: dict = {"defined": at.defined}
+    if at.order:
+        doc["differentiable"] = at.differentiable
+    if at.one_sided is not None:
+        doc["one_sided"] = {
+            "left": at.one_sided.left_number, "right": at.one_sided.right_number,
+            "left_exact": inline(at.one_sided.left) if at.one_sided.left is not None else None,
+            "right_exact": inline(at.one_sided.right) if at.one_sided.right is not None
+            else None,
+        }
+    if at.kinks:
+        doc["kinks"] = list(at.kinks)
+    return doc
+
+
 def _value_text(result: DiffResult) -> str | None:
     if result.point is None:
         return None
     where = ", ".join(f"{k} = {show(v)}" for k, v in result.point.items())
     if result.value is None:
+        if result.at is not None and result.at.reason:
+            return f"at {where}: no value ({result.at.reason})"
         return f"at {where}: {result.value_note}"
     exact = show(result.value)
     number = result.value_number
     approx = ""
     if number is not None and exact != _short(number):
         approx = f" (= {_short(number)})"
-    return f"at {where}: {exact}{approx}"
+    text = f"at {where}: {exact}{approx}"
+    if result.at is not None and result.at.notes:
+        text += f"\n  note: {result.at.notes[0]}"
+    return text
 
 
 def _short(x: float) -> str:

@@ -20,21 +20,15 @@ __all__ = ["to_json", "to_plain", "to_latex", "to_rich"]
 
 
 def _number(value):
-    if value is None:
-        return None
-    try:
-        v = complex(value.evalf())
-    except (TypeError, ValueError):
-        return None
-    if v.imag != 0 or v.real != v.real or abs(v.real) == float("inf"):
-        return None
-    return v.real
+    from calctutor.pointvalue import decimal
+
+    return decimal(value)
 
 
 def _text(value) -> str:
     from calctutor.render.diff import show
 
-    return "undefined" if value is None else show(value)
+    return "no value" if value is None else show(value)
 
 
 def _grid_json(grid):
@@ -66,6 +60,8 @@ def to_json(result: GradResult) -> dict:
             if result.values is not None:
                 item["value"] = _number(result.values[i][j])
                 item["value_exact"] = None if result.values[i][j] is None else inline(result.values[i][j])
+                if result.value_notes and result.value_notes[i][j]:
+                    item["value_note"] = result.value_notes[i][j]
             if result.derivations is not None:
                 item["steps"] = [step_json(s) for s in result.derivations[i][j].steps]
             doc["partials"].append(item)
@@ -86,6 +82,8 @@ def to_json(result: GradResult) -> dict:
         if result.hessian_values is not None:
             doc["hessian_value"] = _values_json(result.hessian_values)
             doc["hessian_exact"] = _exact_json(result.hessian_values)
+            if result.hessian_notes is not None:
+                doc["hessian_notes"] = [list(r) for r in result.hessian_notes]
         c = result.curvature
         doc["curvature"] = {"kind": c.kind, "summary": c.summary, "eigenvalues": list(c.eigenvalues)}
     if result.directional is not None:
@@ -102,11 +100,15 @@ def to_json(result: GradResult) -> dict:
             "value_exact": [None if v is None else inline(v) for v in d.values] if result.is_jacobian
             else (None if d.values[0] is None else inline(d.values[0])),
         }
+        if any(d.value_notes):
+            doc["direction"]["value_notes"] = list(d.value_notes)
         if d.steepest is not None:
             doc["direction"]["steepest_rate"] = _number(d.steepest)
             doc["direction"]["steepest_rate_exact"] = inline(d.steepest)
     if result.notes:
         doc["notes"] = list(result.notes)
+    if result.point_notes:
+        doc["point_notes"] = list(result.point_notes)
     return doc
 
 
@@ -170,6 +172,9 @@ def to_plain(result: GradResult) -> str:
         if d.steepest is not None:
             lines.append(f"steepest ascent rate |grad f| = {show(d.steepest)} "
                          "(along the gradient); -grad f is the steepest descent")
+    if result.point_notes:
+        lines.append("")
+        lines += [f"at the point: {n}" for n in result.point_notes]
     return "\n".join(lines)
 
 
@@ -262,5 +267,8 @@ def to_rich(result: GradResult):
             body.append(Text(f"steepest ascent: |∇f| = {show(d.steepest)} along ∇f; "
                              "-∇f is the steepest descent", style=NOTE_STYLE))
         parts += [Text(""), Panel(Group(*body), title="directional derivative", expand=False)]
+    if result.point_notes:
+        parts.append(Text(""))
+        parts += [Text(f"at the point: {n}", style=NOTE_STYLE) for n in result.point_notes]
     title = "[bold]Jacobian[/bold]" if result.is_jacobian else "[bold]gradient[/bold]"
     return Panel(Group(*parts), title=title, expand=False)

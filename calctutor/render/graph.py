@@ -132,9 +132,10 @@ def backward_rows(result: GraphResult, unicode: bool = True) -> list[tuple[str, 
         child, user = g.nodes[step.child].id, g.nodes[step.node].id
         formula = to_input(result.formulas[(step.node, step.position)])
         up, local = _paren(num(float(step.upstream))), num(float(step.local))
+        mark = " (convention)" if result.on_kink(step.node) else ""
         numbers = f"{up} {dot} {_paren(formula)} = "
         if formula != local:
-            numbers += f"{up} {dot} {_paren(local)} = "
+            numbers += f"{up} {dot} {_paren(local)}{mark} = "
         rows.append((
             str(len(rows) + 1),
             f"{_d(result, out, child, unicode)} += {_d(result, out, user, unicode)} {dot} "
@@ -295,6 +296,8 @@ def _edge_label(result: GraphResult, a: int, n: int, k: int) -> str:
     text = f"d{g.nodes[n].id}/d{g.nodes[a].id} = {formula}"
     if result.point is not None and num(result.local(n, k)) != formula:
         text += f" = {num(result.local(n, k))}"
+        if result.on_kink(n):
+            text += " (convention)"
     return text
 
 

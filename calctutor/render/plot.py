@@ -95,7 +95,7 @@ def to_json(result: PlotResult) -> dict:
         "tangents": [
             {"function": to_input(t.function), "point": to_float(t.point),
              "value": to_float(t.value), "slope": to_float(t.slope),
-             "line": to_input(t.line)}
+             "line": to_input(t.line), "side": t.side}
             for t in result.tangents
         ],
         "derivatives": [to_input(d) for d in result.derivatives],
@@ -110,6 +110,13 @@ def _header_lines(result: PlotResult) -> list[str]:
     if result.preset:
         lines.append(f"{result.preset}: {result.notes[0]}")
     for t in result.tangents:
+        if t.side is not None:
+            if t.side == "left":
+                lines.append(t.note)
+            lines.append(f"  {t.side} tangent to {to_input(t.function)} at "
+                         f"{result.variable} = {to_input(t.point)}: one-sided slope "
+                         f"{to_input(t.slope)}, {t.equation}")
+            continue
         lines.append(f"tangent to {to_input(t.function)} at {result.variable} = "
                      f"{to_input(t.point)}: f({to_input(t.point)}) = {to_input(t.value)}, "
                      f"slope f'({to_input(t.point)}) = {to_input(t.slope)}, {t.equation}")
@@ -130,6 +137,13 @@ def to_rich(result: PlotResult):
     if result.preset:
         parts.append(Text.assemble((result.preset, "bold"), ": ", result.notes[0]))
     for t in result.tangents:
+        if t.side is not None:
+            if t.side == "left":
+                parts.append(Text(t.note, style="bold"))
+            parts.append(Text.assemble(
+                f"  {t.side} tangent: one-sided slope ", (to_input(t.slope), RESULT_STYLE),
+                ", ", (t.equation, RESULT_STYLE)))
+            continue
         parts.append(Text.assemble(
             "tangent to ", (to_input(t.function), EXPR_STYLE), f" at {result.variable} = ",
             (to_input(t.point), EXPR_STYLE), ": slope ", (to_input(t.slope), RESULT_STYLE),

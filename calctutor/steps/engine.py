@@ -46,10 +46,6 @@ from calctutor.steps.shape import (
 
 __all__ = ["Site", "Mutate", "Engine", "differentiate"]
 
-#: Kinks: functions whose derivative is undefined somewhere (the note says where).
-_KINKED = frozenset({"abs", "relu", "max", "min", "sign", "step"})
-
-
 @dataclass(frozen=True, slots=True)
 class Site:
     """A place where a rule contributes a piece; what a mutation hook sees.
@@ -299,8 +295,8 @@ class Engine:
     def _function(self, expr, row, sid, depth) -> Step:
         name = row.name
         note = None
-        if name in _KINKED or row.domain != "all real numbers":
-            note = ("kink: " if name in _KINKED else "domain: ") + row.domain
+        if row.kinks or row.domain != "all real numbers":
+            note = ("kink: " if row.kinks else "domain: ") + row.domain
         if row.arity == -1:
             return self._variadic(expr, row, sid, depth, note)
         fn = type(expr)
