@@ -40,6 +40,11 @@ class Option:
     #: printing, are not passed to the run function and are not offered in the REPL
     output: bool = False
     metavar: str = ""  # how the usage line shows the value: "P", "N", "LO,HI"
+    multiple: bool = False  # repeatable (--shape x=n --shape A=nxn): the value is a list
+    #: selects the matrix engine (``grad/check/graph --shape``) instead of the command's
+    #: run function, so it is not passed to ``run``; the lessons and the REPL reach
+    #: matrix calculus through the ``matgrad`` declaration (and the REPL's ``:shape``)
+    matrix: bool = False
 
     @property
     def keyword(self) -> str:
@@ -51,6 +56,12 @@ class Option:
 
     def value(self, raw: str | bool) -> object:
         """The option's value from text (``--order 3`` → 3); CalcError when unreadable."""
+        if self.multiple:
+            items = raw if isinstance(raw, (list, tuple)) else [raw]
+            return [self._one(item) for item in items]
+        return self._one(raw)
+
+    def _one(self, raw: str | bool) -> object:
         if self.kind == "flag":
             return bool(raw)
         text = str(raw).strip()
@@ -80,6 +91,7 @@ class Command:
     arguments: tuple[str, ...] = ("EXPR",)
     options: tuple[Option, ...] = ()
     cli: bool = True  # a Typer command exists (the REPL's :backprop has none)
+    typed_as: str = ""  # the command line that runs it, when not its own (matgrad: grad)
 
     def option(self, name: str) -> Option:
         for opt in self.options:
@@ -90,7 +102,7 @@ class Command:
     @property
     def teaching_options(self) -> tuple[Option, ...]:
         """The options the REPL and the lessons pass (not the CLI's output options)."""
-        return tuple(o for o in self.options if not o.output)
+        return tuple(o for o in self.options if not o.output and not o.matrix)
 
     @property
     def flags(self) -> frozenset[str]:
@@ -99,9 +111,10 @@ class Command:
 
     def usage(self, prefix: str = ":") -> str:
         """``:grad EXPR [--wrt X] [--at P] [--hessian] ...``."""
-        parts = [prefix + self.name, *self.arguments]
+        parts = [prefix + (self.typed_as or self.name), *self.arguments]
         for o in self.teaching_options:
-            parts.append(f"[{o.flag}]" if o.kind == "flag" else f"[{o.flag} {o.metavar or 'V'}]")
+            more = " ..." if o.multiple else ""
+            parts.append(f"[{o.flag}]" if o.kind == "flag" else f"[{o.flag} {o.metavar or 'V'}{more}]")
         return " ".join(parts)
 
     def read(self, given: dict[str, object]) -> dict[str, object]:
@@ -120,9 +133,14 @@ class Command:
             if opt.output:
                 raise CalcError(f"{opt.flag} is an option of the command line only",
                                 hint=f"usage: {self.usage()}")
+            if opt.matrix:
+                raise CalcError(f"{opt.flag} (matrix calculus) is an option of the command "
+                                "line only; in the REPL declare shapes with :shape",
+                                hint=f"usage: {self.usage()}")
             if key.endswith("!"):
                 raise CalcError(f"{opt.flag} takes no value", hint=f"usage: {self.usage()}")
-            out[opt.keyword] = opt.value(raw) if isinstance(raw, (str, bool)) else raw
+            out[opt.keyword] = (opt.value(raw) if isinstance(raw, (str, bool)) or opt.multiple
+                                else raw)
         return out
 
     def resolve(self):
@@ -150,6 +168,26 @@ AT = Option("at", "text", "A point: x=1,y=2, or 1 for one variable.", metavar="P
 WRT = Option("wrt", "text", "Variable to differentiate with respect to.", metavar="X")
 
 
+def _matrix_options(*names: str, matrix: bool = True) -> tuple[Option, ...]:
+    """The matrix-calculus options, declared once: ``grad``, ``check`` and ``graph`` take
+    them on the command line (``matrix=True``: they switch to the matrix engine);
+    ``matgrad`` takes them as its own options."""
+    every = {
+        "shape": Option("shape", "text", "Declare a vector or matrix (repeatable): x=3, A=3x3, "
+                        "x=n, A=nxn,sym, y=n,prob; switches to matrix calculus.", None,
+                        param="shapes", metavar="x=n", multiple=True, matrix=matrix),
+        "symmetric": Option("symmetric", "text", "With --shape: these square matrices are "
+                            "symmetric (A = Aᵀ).", None, metavar="A", multiple=True,
+                            matrix=matrix),
+        "expand": Option("expand", "flag", "With --shape and concrete sizes: the result entry "
+                         "by entry, beside sympy.diff of each component.", False,
+                         param="expand_components", matrix=matrix),
+        "seed": Option("seed", "int", "With --shape: the seed of the random draws.", 0,
+                       metavar="N", matrix=matrix),
+    }
+    return tuple(every[name] for name in names)
+
+
 def _order(default: int) -> Option:
     return Option("order", "int", "Order of the derivative.", default, short="-n", metavar="N")
 
@@ -173,7 +211,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                 Option("dir", "text", "Directional derivative along this vector.",
                        param="direction", metavar="D"),
                 Option("steps", "flag", "Each partial derivative's steps.", False),
-                JSON, PLAIN, LATEX)),
+                JSON, PLAIN, LATEX, *_matrix_options("shape", "symmetric", "expand", "seed"))),
     Command("check", "grade a derivative", "calctutor.commands.check:run_check",
             "calctutor.render.check", arguments=("FUNCTION", "ANSWER"), options=(
                 WRT, _order(1),
@@ -193,7 +231,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                        None, output=True, metavar="FILES"),
                 Option("format", "text", "Batch input format: jsonl or csv.", None,
                        param="batch_format", output=True),
-                JSON, PLAIN)),
+                JSON, PLAIN, *_matrix_options("shape", "symmetric"))),
     Command("plot", "draw a function in the terminal", "calctutor.commands.plot:run_plot",
             "calctutor.render.plot", options=(
                 Option("tangent", "text", "Draw the tangent line at x = A.", metavar="A"),
@@ -235,7 +273,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                 Option("mermaid", "flag", "A Mermaid flowchart.", False, output=True),
                 Option("dot", "flag", "Graphviz DOT.", False, output=True),
                 Option("fd", "flag", "Add the finite-difference check.", False),
-                PLAIN)),
+                PLAIN, *_matrix_options("shape", "symmetric", "seed"))),
     Command("descend", "gradient descent, momentum or Newton's method, step by step",
             "calctutor.commands.descend:run_descend", "calctutor.render.descend", options=(
                 Option("from", "text", "The starting point: x=1,y=2.", param="start",
@@ -256,6 +294,11 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("backprop", "the chain-rule steps and the backward pass side by side",
             "calctutor.commands.diff_graph:run_diff_graph", "calctutor.render.diff_graph",
             options=(AT,), cli=False),
+    Command("matgrad", "matrix gradients and Jacobians with declared shapes",
+            "calctutor.commands.matgrad:run_matgrad", "calctutor.render.matrix",
+            options=(WRT, *_matrix_options("shape", "symmetric", "expand", "seed",
+                                           matrix=False)),
+            cli=False, typed_as="grad"),
     Command("lesson", "list the lessons, or run one", "calctutor.tutor.session:run_lesson",
             "calctutor.render.lesson", arguments=("[NAME]",), options=(
                 Option("seed", "int", "Seed for the exercises' random numbers.", None,
@@ -265,7 +308,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 
 #: Commands a lesson's worked example may run (the ones that show a result).
 EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integrate", "plot",
-                    "check", "descend", "stable")
+                    "check", "descend", "stable", "matgrad")
 
 
 def command(name: str) -> Command:

@@ -32,6 +32,8 @@ def _kind(param: TyperOption) -> str:
     annotation = param.type_descriptor.annotation
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    if typing.get_origin(annotation) is list:  # a repeatable option: the kind of one value
+        (annotation,) = typing.get_args(annotation)
     return KIND_OF_TYPE.get(annotation, repr(annotation))
 
 
@@ -50,6 +52,7 @@ def test_declaration_matches_the_typer_signature(spec: interface.Command) -> Non
         param = typer_options[name]
         assert param.is_flag == (option.kind == "flag"), (spec.name, name)
         assert _kind(param) == option.kind, (spec.name, name, _kind(param), option.kind)
+        assert param.multiple == option.multiple, (spec.name, name)
         if not param.required:
             assert param.default == option.default, (spec.name, name, param.default)
         if option.short:
@@ -89,3 +92,17 @@ def test_reading_options() -> None:
     with pytest.raises(CalcError, match="command line only"):
         grad.read({"json": True})
     assert grad.usage() == ":grad EXPR [--wrt X,Y] [--at P] [--hessian] [--dir D] [--steps]"
+
+
+def test_matrix_options_are_declared_once_and_read_as_lists() -> None:
+    grad, matgrad = interface.command("grad"), interface.command("matgrad")
+    assert {o.name for o in grad.options if o.matrix} == {"shape", "symmetric", "expand", "seed"}
+    assert {o.name for o in interface.command("check").options if o.matrix} == {
+        "shape", "symmetric"}
+    assert not any(o.matrix for o in grad.teaching_options)
+    assert matgrad.read({"shape": ["x=n", "A=nxn,sym"], "expand": True}) == {
+        "shapes": ["x=n", "A=nxn,sym"], "expand_components": True}
+    assert matgrad.read({"shapes": "x=n"}) == {"shapes": ["x=n"]}
+    assert matgrad.usage().startswith(":grad EXPR [--wrt X] [--shape x=n ...]")
+    with pytest.raises(CalcError, match="declare shapes with :shape"):
+        grad.read({"shape": "x=n"})

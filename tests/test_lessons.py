@@ -27,6 +27,7 @@ SLUGS = [
     "slopes-and-limits", "rules", "chain-rule", "activations", "partials-and-gradients",
     "multivariate-chain-rule", "backprop", "jacobian-hessian", "directional-derivatives",
     "taylor", "integration-monte-carlo", "numerical-stability", "autodiff-modes",
+    "matrix-calculus",
 ]
 SEEDS = range(16)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from calctutor.cli import options as opt
+from calctutor.cli import shape_options as mx
 from calctutor.cli.app import app
 from calctutor.cli.output import emit, guarded, read_expression
 
@@ -29,6 +30,8 @@ def check_command(
     batch_format: Annotated[str | None, typer.Option("--format", help="Batch input format: [cyan]jsonl[/cyan] or [cyan]csv[/cyan] (default: from the file name or its first line).")] = None,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
+    shape: mx.Shapes = None,
+    symmetric: mx.Symmetric = None,
 ) -> None:
     """Grade a typed answer: is it the derivative (or an equal form)? Names the mistake if not.
 
@@ -42,6 +45,11 @@ def check_command(
 
             run_report_cli([Path(p.strip()) for p in results.split(",") if p.strip()],
                            report, plain, force)
+        return
+    if shape or symmetric:
+        _matrix_check(function, answer, wrt, shape or [], symmetric or [], json_out, plain,
+                      conflicts={"--batch": batch is not None, "--order": order != 1,
+                                 "--task": task != "derivative"})
         return
     if batch is not None:
         with guarded(watch=False):  # each row has its own limit
@@ -63,4 +71,25 @@ def check_command(
                             order=order, task=task)
         emit(verdict, view, as_json=json_out, plain=plain)
         if not verdict.correct:
+            raise typer.Exit(1)
+
+
+def _matrix_check(function, answer, wrt, shape, symmetric, json_out, plain, conflicts) -> None:
+    """``check --shape``: grade a matrix answer (calctutor.matrix); exits 0, 1 or 2."""
+    with guarded(json_out):
+        from calctutor.commands.matgrad import run_matcheck
+        from calctutor.errors import CalcError
+        from calctutor.render import matrix as view
+
+        used = [name for name, value in conflicts.items() if value]
+        if used:
+            raise CalcError(f"{', '.join(used)} cannot be combined with --shape")
+
+        if function is None or answer is None:
+            raise CalcError('give a FUNCTION and an ANSWER, e.g. calctutor check "x^T A x" '
+                            '"(A + A^T) x" --wrt x --shape x=n --shape A=nxn')
+        verdict = run_matcheck(read_expression(function), read_expression(answer), wrt=wrt,
+                               shapes=shape, symmetric=symmetric)
+        emit(verdict, view, as_json=json_out, plain=plain)
+        if not verdict.correct:  # inside the guarded block: it runs in the watched child
             raise typer.Exit(1)

@@ -55,16 +55,20 @@ class Example:
 
     def command_line(self) -> str:
         """The same example as a shell command the learner can type."""
-        parts = [f"calctutor {self.command}", _quote(self.expr)]
+        spec = interface.command(self.command)
+        parts = [f"calctutor {spec.typed_as or spec.name}", _quote(self.expr)]
         options = dict(self.options)
         if self.command == "check" and "answer" in options:
             parts.append(_quote(str(options.pop("answer"))))
-        spec = interface.command(self.command)
         for key, value in options.items():
-            flag = spec.option(key.replace("_", "-") if key not in {
-                o.keyword for o in spec.options} else key).flag
+            opt = spec.option(key.replace("_", "-") if key not in {
+                o.keyword for o in spec.options} else key)
+            flag = opt.flag
             if value is True:
                 parts.append(flag)
+            elif opt.multiple:  # a repeatable option: the flag once per value
+                values = value if isinstance(value, list) else [value]
+                parts += [f"{flag} {_quote(str(v))}" for v in values]
             elif isinstance(value, list):
                 parts.append(f"{flag} {','.join(str(v) for v in value)}")
             else:
@@ -72,13 +76,29 @@ class Example:
         return " ".join(parts)
 
 
-def option_text(value: Any) -> str | bool:
-    """A lesson file's option value as the command line would give it (lists joined)."""
+def option_text(value: Any, multiple: bool = False) -> str | bool | list[str]:
+    """A lesson file's option value as the command line would give it (lists joined,
+    except for a repeatable option, which takes one value per item)."""
+    if multiple:
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
     if isinstance(value, bool):
         return value
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
     return str(value)
+
+
+def example_keywords(spec: interface.Command, options: dict[str, Any]) -> dict[str, object]:
+    """A worked example's options as the run function's keywords (via the declaration)."""
+    def given(key: str, value: Any):
+        for name in (key, key.replace("_", "-")):
+            try:
+                return option_text(value, multiple=spec.option(name).multiple)
+            except KeyError:
+                continue
+        return option_text(value)  # unknown: Command.read says so
+
+    return spec.read({key: given(key, value) for key, value in options.items()})
 
 
 def _quote(text: str) -> str:
@@ -129,6 +149,7 @@ class Exercise:
     forbid: tuple[str, ...] = ()
     explain: str = ""
     as_written: bool = False  # show the function as the template writes it: sin((4x)^2)
+    shapes: tuple[str, ...] = ()  # matrix-gradient: the declared shapes (x=n, A=nxn)
 
     @property
     def is_program(self) -> bool:
@@ -295,7 +316,9 @@ def _example(c: _Checker, raw: Any, where: str) -> Example:
     c.only(raw, where, EXAMPLE_FIELDS | accepted)
     expr = c.get(raw, "expr", where, str, required=True)
     program = ";" in expr or "=" in expr
-    if command == "grad" and not program:
+    if command == "matgrad":  # matrix notation: read by the matrix parser, with its shapes
+        _matrix_expression(c, expr, raw, where)
+    elif command == "grad" and not program:
         from calctutor.textsplit import split
 
         for piece in split(expr, ","):
@@ -311,14 +334,36 @@ def _example(c: _Checker, raw: Any, where: str) -> Example:
             c.fail(f"{where}.{key}", f"expected a string, number, boolean or list, got {_kind(value)}")
         if key != "answer":
             try:
-                spec.read({key: option_text(value)})
+                example_keywords(spec, {key: value})
             except CalcError as exc:
                 c.fail(f"{where}.{key}", exc.message)
     return Example(command, expr, options, caption)
 
 
+def _matrix_expression(c: _Checker, expr: str, raw: dict, where: str) -> None:
+    """A ``matgrad`` example: its shapes and its expression must read."""
+    from calctutor.matrix.parser import parse_matrix
+    from calctutor.matrix.shapes import parse_shapes
+
+    shapes = raw.get("shapes")
+    if not isinstance(shapes, list) or not shapes:
+        c.fail(f"{where}.shapes", 'a matgrad example needs shapes = ["x=n", ...]')
+    try:
+        decls = parse_shapes([str(s) for s in shapes])
+    except CalcError as exc:
+        c.fail(f"{where}.shapes", exc.message)
+    try:
+        parse_matrix(expr, decls)
+    except CalcError as exc:
+        c.fail(f"{where}.expr", exc.message)
+
+
 def _exercise(c: _Checker, raw: Any, where: str) -> Exercise:
     c.table(raw, where)
+    own_kind = KINDS.get(raw.get("task"))
+    own = own_kind.build(c, raw, where, Exercise) if own_kind is not None else None
+    if own is not None:  # a kind that reads its own fields (matrix-gradient: shapes)
+        return own
     c.only(raw, where, EXERCISE_FIELDS)
     ex_id = c.get(raw, "id", where, str, required=True)
     if not _SLUG.match(ex_id):

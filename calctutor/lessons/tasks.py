@@ -5,7 +5,10 @@ fields a lesson file must give (:meth:`~TaskKind.problems`), the question in wor
 (:meth:`~TaskKind.prompt`), the expected answer computed by the engine
 (:meth:`~TaskKind.expected`), how an answer is graded (:meth:`~TaskKind.grade`), whether
 the step engine's first step is a hint (:attr:`~TaskKind.first_step_hint`) and which
-command shows the worked solution (:meth:`~TaskKind.solution`).
+command shows the worked solution (:meth:`~TaskKind.solution`). A kind whose exercises
+are not scalar templates (``matrix-gradient``: matrix notation with declared shapes)
+also validates its own fields (:meth:`~TaskKind.build`) and draws its own problem
+(:meth:`~TaskKind.draw`).
 
 To add a task kind: a subclass here, registered in :data:`KINDS`. Nothing else branches
 on the task's name.
@@ -74,7 +77,16 @@ class TaskKind:
                 out.append(("at", f"task {self.name!r} needs a value for {', '.join(missing)}"))
         return out
 
+    def build(self, c, raw: dict, where: str, exercise_cls):
+        """The exercise, for a kind that reads its own fields (``c`` is the schema's
+        checker); None: the schema's scalar-template checks apply."""
+        return None
+
     # ── the question ──────────────────────────────────────────────────────────────
+    def draw(self, lesson: str, ex, seed: int, problem_cls):
+        """The problem, for a kind that draws its own; None: the template's scalar draw."""
+        return None
+
     def prompt(self, ex) -> str:
         raise NotImplementedError
 
@@ -413,6 +425,92 @@ class Equivalent(TaskKind):
         return function
 
 
+# ── matrix calculus ─────────────────────────────────────────────────────────────────
+class MatrixGradient(TaskKind):
+    """An exercise in matrix notation with declared shapes (``shapes = ["x=n", "A=nxn"]``),
+    answered by a gradient or Jacobian in matrix notation and graded by the matrix grader
+    (so ``2 A x`` for xᵀAx is wrong unless A is declared symmetric). The template is read
+    by the matrix parser, never the scalar one; the expected answer is its printed text."""
+
+    name = "matrix-gradient"
+    answer = "the gradient or Jacobian in matrix notation (x^T, A^-1, .*, ||x||)"
+    fields = frozenset({"id", "task", "template", "skill", "prompt", "wrt", "shapes", "hints",
+                        "explain"})
+
+    @staticmethod
+    def declarations(shapes):
+        from calctutor.matrix.shapes import parse_shapes
+
+        return parse_shapes(list(shapes))
+
+    @staticmethod
+    def _derivative(template: str, wrt: str, decls):
+        from calctutor.matrix.derive import derivative
+        from calctutor.matrix.parser import parse_matrix
+
+        f = parse_matrix(template, decls)
+        return f, derivative(f, wrt, decls[wrt].shape,
+                             frozenset(k for k, d in decls.items() if d.symmetric),
+                             frozenset(k for k, d in decls.items() if d.prob))
+
+    def build(self, c, raw: dict, where: str, exercise_cls):
+        c.only(raw, where, set(self.fields))
+        ex_id = c.get(raw, "id", where, str, required=True)
+        template = c.get(raw, "template", where, str, required=True)
+        skill = c.get(raw, "skill", where, str, required=True)
+        shapes = c.strings(raw, "shapes", where, required=True)
+        wrt = c.get(raw, "wrt", where, str, required=True)
+        try:
+            decls = self.declarations(shapes)
+        except CalcError as exc:
+            c.fail(f"{where}.shapes", exc.message)
+        if wrt not in decls:
+            c.fail(f"{where}.wrt", f"{wrt!r} has no shape in shapes")
+        try:
+            self._derivative(template, wrt, decls)
+        except CalcError as exc:
+            c.fail(f"{where}.template", exc.message)
+        hints = c.strings(raw, "hints", where)
+        prompt = c.get(raw, "prompt", where, str, default="")
+        explain = c.get(raw, "explain", where, str, default="")
+        return exercise_cls(ex_id, self.name, template, skill, prompt=prompt, wrt=wrt,
+                            hints=hints, explain=explain, shapes=shapes)
+
+    def draw(self, lesson: str, ex, seed: int, problem_cls):
+        """No random parameters: the sizes are symbols or fixed numbers."""
+        from calctutor.matrix.printer import to_text
+
+        decls = self.declarations(ex.shapes)
+        f, d = self._derivative(ex.template, ex.wrt, decls)
+        # There is no scalar function here: ``function`` holds NaN so that no scalar path
+        # can pass it off as the exercise; the text is the program field, the answer a string.
+        return problem_cls(lesson, ex, seed, {}, sympy.S.NaN, ex.template, (), None, {}, (),
+                           None, None, to_text(d.result), statement=self.statement(ex, decls, f),
+                           hints=ex.hints)
+
+    def statement(self, ex, decls, f) -> str:
+        shapes = "; ".join(d.describe() for _, d in sorted(decls.items()))
+        what = "gradient" if f.shape == (1, 1) else "Jacobian"
+        return ((ex.prompt or f"Find the {what} of f = `{ex.template}` with respect to {ex.wrt}.")
+                + f"  \nShapes: {shapes}.")
+
+    def expected_text(self, expected: Any) -> str:
+        return expected  # already in matrix notation
+
+    def grade(self, problem: Problem, text: str) -> grader.Grade:
+        from calctutor.matrix.grade import grade_matrix
+        from calctutor.matrix.printer import to_text
+
+        ex = problem.exercise
+        v = grade_matrix(ex.template, text, ex.wrt, self.declarations(ex.shapes))
+        return grader.Grade(v.correct, v.message, to_text(v.expected), to_text(v.answer),
+                            None if v.correct else v.mistake, dict(v.witnesses), tuple(v.notes))
+
+    def solution(self, problem: Problem):
+        ex = problem.exercise
+        return "matgrad", {"wrt": ex.wrt, "shapes": list(ex.shapes)}
+
+
 def _split_list(text: str) -> list[str]:
     inner = text.strip()
     if inner[:1] in "[(" and inner[-1:] in "])":
@@ -461,7 +559,7 @@ class StableRate(TaskKind):
 #: Every task kind by name, in the order the documentation lists them.
 KINDS: dict[str, TaskKind] = {k.name: k for k in (
     Derivative(), Partial(), Value(), Evaluate(), Gradient(), Hessian(), Directional(),
-    Taylor(), Integral(), Equivalent(), StableRate(),
+    Taylor(), Integral(), Equivalent(), StableRate(), MatrixGradient(),
 )}
 
 

@@ -114,6 +114,9 @@ def _in_params(text: str, values: dict[str, sympy.Expr]) -> sympy.Expr:
 
 def draw(lesson: str, exercise: Exercise, seed: int) -> Problem:
     """The problem for this seed (redrawing degenerate parameter choices)."""
+    own = kind(exercise.task).draw(lesson, exercise, seed, Problem)
+    if own is not None:  # a kind that is not a scalar template (matrix-gradient)
+        return own
     last = "no draw was tried"
     for attempt in range(MAX_REDRAWS):
         rng = _rng(lesson, exercise.id, seed, attempt)

@@ -441,6 +441,10 @@ def grad(ctx: Context, arg: str):
     from calctutor.commands.grad import run_grad
     from calctutor.render import grad as view
 
+    if ctx.state.shapes:  # vectors and matrices declared with :shape
+        from calctutor.repl.matrix_commands import matrix_grad
+
+        return _remember(ctx, matrix_grad(ctx, arg))
     text, opts = _options(arg, "grad")
     text = ctx.state.expand(text)
     result = run_grad(text, **{**opts, "at": _at(ctx, opts, text)})
@@ -620,3 +624,6 @@ def lesson(ctx: Context, arg: str):
     report = run_lesson(name, opts.get("seed"), io)
     done = f"{report.correct} of {len(report.outcomes)} exercises correct"
     return say(f"back in the REPL after the lesson '{report.title}': {done}", "ok")
+
+
+from calctutor.repl import matrix_commands as _matrix_commands  # noqa: E402,F401 - registers :shape

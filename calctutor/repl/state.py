@@ -47,6 +47,7 @@ class ReplState:
     point: str | None = None  # ``:at x=2`` as typed, passed to commands as ``at=``
     format: str = "rich"
     last: Any = None  # the last Show reply, for :latex
+    shapes: dict[str, str] = field(default_factory=dict)  # :shape x=n -> {"x": "x=n"}
 
     # ── names ─────────────────────────────────────────────────────────────────────
     def variable_names(self) -> list[str]:

@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from calctutor import interface
-from calctutor.lessons.schema import Example, option_text
+from calctutor.lessons.schema import Example, example_keywords
 
 
 @dataclass(frozen=True)
@@ -30,5 +30,5 @@ def run_example(example: Example) -> ExampleRun:
     arguments = [example.expr]
     if example.command == "check":
         arguments.append(str(options.pop("answer", "")))
-    keywords = spec.read({key: option_text(value) for key, value in options.items()})
+    keywords = example_keywords(spec, options)
     return ExampleRun(example, spec.resolve()(*arguments, **keywords), spec.renderer())

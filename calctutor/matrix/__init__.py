@@ -1,0 +1,2 @@
+"""Matrix calculus: shapes, a matrix-notation parser, gradients and Jacobians with steps,
+numeric verification, grading and backpropagation with shapes."""
