@@ -150,7 +150,7 @@ def check_working(function: sympy.Expr, lines: list[str], variable: str, order: 
     final = None
     if last is not None:
         final = grade(function, carry_out(last.expr), variable=variable, order=order,
-                      structured=structured, diagnose_mistakes=False)
+                      structured=structured, explain=False)
         final.function_text = function_text
         final.answer_text = last.text
     return replace(graded, final=final, function_text=function_text)
