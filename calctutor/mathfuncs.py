@@ -1,6 +1,6 @@
 """SymPy functions that SymPy lacks but machine learning uses: sigmoid, relu, softplus,
-logsumexp and the real cube root cbrt — plus the spellings log10 and log2, which SymPy
-rewrites into other forms.
+logsumexp, gelu and the real cube root cbrt — plus the spellings log10 and log2, which
+SymPy rewrites into other forms.
 
 The derivative of each (``fdiff``) is read from the primitives table through
 :func:`calctutor.rules.local_derivative`, so ``sympy.diff`` and our own engines agree by
@@ -344,6 +344,53 @@ class cbrt(Function):  # noqa: N801
         return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
-#: Classes defined here, for printers and the table resolver.
-CUSTOM_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "logsumexp": logsumexp,
-                    "cbrt": cbrt, "log1p": log1p, "expm1": expm1}
+class gelu(Function):  # noqa: N801 - the name is the user-facing function name
+    """The Gaussian error linear unit: gelu(x) = x Phi(x) = x/2 (1 + erf(x/sqrt(2)))."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return S.Zero
+        if x is S.Infinity:
+            return S.Infinity
+        if x is S.NegativeInfinity:
+            return S.Zero
+        if x.is_Float:
+            return _gelu_erf(x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_erf(self, x, **kwargs):
+        return _gelu_erf(x)
+
+    # erf has no closed form in exponentials: the erf form is as far as a rewrite goes
+    _eval_rewrite_as_exp = _eval_rewrite_as_erf
+    _eval_rewrite_as_tractable = _eval_rewrite_as_erf
+
+    def _eval_evalf(self, prec):
+        return _gelu_erf(self.args[0])._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _latex(self, printer):
+        return r"\operatorname{gelu}\left(%s\right)" % printer._print(self.args[0])
+
+    @staticmethod
+    def numpy(x):
+        """The NumPy value (the table row's ``numpy`` reference points here)."""
+        import math
+
+        import numpy as np
+
+        x = np.asarray(x, dtype=float)
+        erf = np.vectorize(math.erf, otypes=[float])
+        return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def _gelu_erf(x):
+    return x / 2 * (1 + sympy.erf(x / sympy.sqrt(2)))
