@@ -48,6 +48,30 @@ def grade_derivative(function: sympy.Expr, answer: sympy.Expr, *, wrt: str, orde
     return _from_verdict(verdict)
 
 
+def grade_working(function: sympy.Expr, text: str, *, wrt: str, order: int = 1,
+                  structured: sympy.Expr | None = None) -> Grade:
+    """A multi-line working (one step of the derivation per line), graded line by line;
+    the message has one line per step (✓ right, ✗ wrong, → follows, ? unreadable)."""
+    from calctutor.grading.working import check_working, split_lines, summary
+
+    verdict = check_working(function, split_lines(text), wrt, order, structured=structured)
+    marks = {"right": "✓", "wrong": "✗", "follows": "→", "unreadable": "?"}
+    rows = []
+    for line in verdict.lines:
+        rule = f" ({line.rule})" if line.rule and line.status != "wrong" else ""
+        rows.append(f"  {line.n}. {marks[line.status]} {line.text}{rule}")
+        if line.status in ("wrong", "unreadable"):
+            rows.append(f"       {line.message.splitlines()[0]}")
+    mistake, message = summary(verdict)
+    final = verdict.final
+    answer = to_input(final.answer) if final is not None else ""
+    expected = to_input(final.expected) if final is not None else ""
+    head = "Every line is right." if verdict.correct else message.split(":")[0] + "."
+    return Grade(verdict.correct, head + "\n" + "\n".join(rows), expected, answer,
+                 None if verdict.correct else (mistake or "unknown"),
+                 dict(final.witnesses) if final is not None else {})
+
+
 def grade_equal(expected: sympy.Expr, answer: sympy.Expr, *,
                 tolerance: float | None = None) -> Grade:
     """Is ``answer`` equal to ``expected`` (as functions, or as numbers within tolerance)?"""

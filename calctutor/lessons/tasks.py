@@ -97,6 +97,8 @@ class TaskKind:
 
     # ── the answer ────────────────────────────────────────────────────────────────
     def grade(self, problem: Problem, text: str) -> grader.Grade:
+        if "\n" in text.strip():
+            raise CalcError("a working line by line is for derivative exercises: type one answer")
         answer = grader.read_answer(text, _names(problem))
         forbidden = _forbidden(problem, answer)
         if forbidden is not None:
@@ -167,6 +169,9 @@ class Derivative(TaskKind):
             raise Degenerate("the derivative is identically 0")
 
     def grade(self, problem: Problem, text: str) -> grader.Grade:
+        if "\n" in text.strip():  # a working, one step per line
+            return grader.grade_working(problem.function, text, wrt=problem.wrt.name,
+                                        order=problem.exercise.order, structured=problem.structure)
         answer = grader.read_answer(text, _names(problem))
         forbidden = _forbidden(problem, answer)
         if forbidden is not None:

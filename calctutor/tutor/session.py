@@ -36,6 +36,7 @@ from calctutor.termio import LESSON_WORDS, SessionIO, command_word, default_io
 from calctutor.tutor.examples import run_example
 
 ANSWER_PROMPT = "answer> "
+WORKING_PROMPT = "  ...> "
 PAGE_PROMPT = "Enter: next, or 'exercises' / 'quit'> "
 MAX_GRAPH_CHECKPOINTS = 6
 
@@ -203,6 +204,11 @@ class LessonSession:
             if action == "help":
                 self.show(view.help_text(problem))
                 continue
+            if action == "working":
+                command = self._read_working()
+                if command is None:
+                    continue
+                action = None
             if action == "hint":
                 if step_hints:
                     hint = local_hints.pop(0) if local_hints else None
@@ -254,6 +260,20 @@ class LessonSession:
                 return True
             slipped = True
             self.show(view.note("Try again, or type hint, solution, skip or quit."))
+
+    def _read_working(self) -> str | None:
+        """A multi-line working: one step per line, an empty line submits (None if empty)."""
+        from calctutor.render import lesson as view
+
+        self.show(view.note("Your working, one step per line (write d/dx(...) for what is "
+                            "not done yet); an empty line submits."))
+        lines: list[str] = []
+        while True:
+            line = self.io.ask(WORKING_PROMPT)
+            if line is None or not line.strip():
+                break
+            lines.append(line)
+        return "\n".join(lines) if lines else None
 
     def _record(self, problem: Problem, outcome: Outcome, answer: str, correct: bool, *,
                 kind: str, grade: grader.Grade | None = None, promote: bool = False) -> None:
