@@ -291,6 +291,12 @@ def log2(x: sympy.Expr) -> sympy.Expr:
     return sympy.log(x, 2)
 
 
+def _tidy_root(root: sympy.Expr, x: sympy.Expr) -> sympy.Expr:
+    """A number's cube root with its powers of one base combined: (8 sqrt(2))^(1/3) is
+    2*2^(1/6), not SymPy's 2^(1/3)*2^(5/6), which would print as a different tree."""
+    return sympy.powsimp(root) if x.is_number else root
+
+
 class cbrt(Function):  # noqa: N801
     """The real cube root: cbrt(-8) = -2, where SymPy's (-8)^(1/3) is the complex
     principal root 1 + sqrt(3) i. A learner means the real one.
@@ -305,9 +311,9 @@ class cbrt(Function):  # noqa: N801
     @classmethod
     def eval(cls, x):
         if x.is_extended_nonnegative:
-            return sympy.Pow(x, sympy.Rational(1, 3))
+            return _tidy_root(sympy.Pow(x, sympy.Rational(1, 3)), x)
         if x.is_extended_negative:
-            return -sympy.Pow(-x, sympy.Rational(1, 3))
+            return -_tidy_root(sympy.Pow(-x, sympy.Rational(1, 3)), x)
         if x.is_Mul and x.args[0].is_Number and x.args[0].is_negative:
             return -cls(-x)  # cbrt(-2x) = -cbrt(2x): the cube root is odd
         return None
