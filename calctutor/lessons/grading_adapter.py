@@ -95,7 +95,24 @@ def grade_equal(expected: sympy.Expr, answer: sympy.Expr, *,
     from calctutor.grading.grade import grade
 
     verdict = grade(expected, answer, task="equivalent", variable=None)
-    return _from_verdict(verdict)
+    found = _from_verdict(verdict)
+    if found.correct:
+        return found
+    return Grade(False, _unrevealing(verdict), found.expected, found.answer, found.mistake,
+                 found.witnesses, found.notes)
+
+
+def _unrevealing(verdict) -> str:
+    """A wrong value or expression, said without giving the right one away (that is for
+    'solution'): the learner's own value at a point where it differs, and nothing more."""
+    if not verdict.answer.free_symbols and not verdict.expected.free_symbols:
+        return f"Not quite: {to_input(verdict.answer)} is not the value asked for."
+    counter = verdict.numeric.counterexample
+    if counter is None or counter.answer != counter.answer:
+        return "Not quite: your answer is not equal to the one asked for."
+    where = ", ".join(f"{k} = {v:.6g}" for k, v in counter.point.items())
+    return (f"Not quite: at {where} yours gives {counter.answer:.6g}, and the right one gives "
+            "a different value.")
 
 
 def _from_verdict(verdict) -> Grade:

@@ -246,6 +246,7 @@ class LessonSession:
                 outcome.tries += 1
             else:
                 outcome.checkpoints += 1
+                outcome.checkpoint_misses += 0 if result.correct else 1
             if not result.correct and result.mistake:
                 outcome.mistakes.append(result.mistake)
             self.show(view.verdict(result, what=what))
