@@ -46,3 +46,18 @@ def test_a_wrong_checkpoint_is_not_a_first_try():
     outcome = Outcome("e", "s", "l", "st", status="correct", tries=1, checkpoint_misses=1)
     assert not outcome.first_try
     assert Outcome("e", "s", "l", "st", status="correct", tries=1).first_try
+
+
+def test_hint_one_is_never_the_answer_itself():
+    from calctutor.lessons.loader import load_lessons
+    from calctutor.lessons.practice import HintBook
+
+    checked = 0
+    for lesson in load_lessons():
+        for exercise in lesson.exercises:
+            problem = draw(lesson.slug, exercise, 3)
+            first = HintBook(problem).next()
+            assert first is not None and first.title != "Solution", (lesson.slug, exercise.id)
+            assert problem.expected_text not in (first.text or ""), (lesson.slug, exercise.id)
+            checked += 1
+    assert checked > 20

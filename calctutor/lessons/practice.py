@@ -234,8 +234,22 @@ class HintBook:
             except CalcError as exc:
                 hint = Hint("Hint", exc.message)
             if hint is not None:
+                if self.used == 1 and self._reveals(hint):
+                    # hint 1 is never the answer itself: a nudge first, the answer next
+                    self._levels.insert(0, lambda: None)
+                    self.total = len(self._levels)
+                    return self._nudge()
                 return hint
         return None
+
+    def _reveals(self, hint: Hint) -> bool:
+        shown = self.problem.expected_text
+        return hint.title == "Solution" or bool(shown) and shown in (hint.text or "")
+
+    def _nudge(self) -> Hint:
+        task = kind(self.problem.exercise.task)
+        return Hint("Hint", f"The exercise asks for {task.answer}. Take it one step at a time; "
+                            "ask for another hint to see the answer worked out.")
 
     def _tree(self):
         p = self.problem
