@@ -61,3 +61,43 @@ def test_hint_one_is_never_the_answer_itself():
             assert problem.expected_text not in (first.text or ""), (lesson.slug, exercise.id)
             checked += 1
     assert checked > 20
+
+
+def test_the_first_backprop_exercise_is_not_the_worked_example(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from calctutor.progress import ProgressStore
+    from calctutor.termio import StreamIO
+    from calctutor.tutor.session import run_lesson
+
+    example = draw("backprop", load_lesson("backprop").exercises[0], 3)
+    assert "at w = 3, x = 2" in example.statement  # the draw the example page shows
+    out = io.StringIO()
+    console = Console(file=out, width=100, no_color=True, highlight=False, emoji=False)
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        report = run_lesson("backprop", 3, StreamIO(io.StringIO("quit\n"), console), store=store)
+    assert report.outcomes[0].statement != example.statement
+    assert "at w = 3, x = 2" not in report.outcomes[0].statement
+
+
+def test_an_exercise_answered_wrong_comes_back_with_new_numbers(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from calctutor.progress import ProgressStore
+    from calctutor.termio import StreamIO
+    from calctutor.tutor.session import run_lesson
+
+    count = len(load_lesson("chain-rule").exercises)
+    out = io.StringIO()
+    console = Console(file=out, width=100, no_color=True, highlight=False, emoji=False)
+    lines = ["skip"] * count + ["quit"]
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        report = run_lesson("chain-rule", 5, StreamIO(io.StringIO("\n".join(lines) + "\n"), console),
+                            store=store)
+    first, again = report.outcomes[0], report.outcomes[count]
+    assert again.exercise == first.exercise and again.review
+    assert again.statement != first.statement

@@ -83,17 +83,20 @@ class LessonSession:
             self._pages()
             queue: list[tuple[Lesson, Exercise, bool]] = [(l, e, True) for l, e in reviews]
             queue += [(self.lesson, e, False) for e in self.lesson.exercises]
-            missed: list[tuple[Lesson, Exercise]] = []
+            missed: list[tuple[Lesson, Exercise, str]] = []
             total = len(queue)
+            shown = _shown_examples(self.lesson)  # a first exercise must not be the example
             for index, (lesson, exercise, review) in enumerate(queue, 1):
-                outcome = self._exercise(lesson, exercise, self.seed, f"{index}/{total}", review)
+                outcome = self._exercise(lesson, exercise, self.seed, f"{index}/{total}", review,
+                                         shown)
                 if outcome.status != "correct" or outcome.hints:
-                    missed.append((lesson, exercise))
+                    missed.append((lesson, exercise, outcome.statement))
             if missed:
                 self.show(view.note("Back to the ones that gave you trouble, with new numbers."))
-                for index, (lesson, exercise) in enumerate(missed, 1):
+                for index, (lesson, exercise, statement) in enumerate(missed, 1):
                     self._exercise(lesson, exercise, self.seed + 7919 * index,
-                                   f"again {index}/{len(missed)}", True)
+                                   f"again {index}/{len(missed)}", True,
+                                   shown | {statement})
         except _Quit:
             self.report.quit = True
         finally:
@@ -148,10 +151,10 @@ class LessonSession:
 
     # ── one exercise ────────────────────────────────────────────────────────────
     def _exercise(self, lesson: Lesson, exercise: Exercise, seed: int, label: str,
-                  review: bool) -> Outcome:
+                  review: bool, avoid: frozenset = frozenset()) -> Outcome:
         from calctutor.render import lesson as view
 
-        problem = draw(lesson.slug, exercise, seed)
+        problem = self._fresh(lesson, exercise, seed, avoid)
         outcome = Outcome(exercise.id, exercise.skill, lesson.slug, problem.statement, review=review)
         self.report.outcomes.append(outcome)
         box = self.store.box(lesson.slug, exercise.id) if self.store is not None else 0
@@ -262,6 +265,17 @@ class LessonSession:
             slipped = True
             self.show(view.note("Try again, or type hint, solution, skip or quit."))
 
+    @staticmethod
+    def _fresh(lesson: Lesson, exercise: Exercise, seed: int, avoid: frozenset) -> Problem:
+        """The exercise drawn with ``seed``, or with the next seeds when that draw repeats
+        what the learner has just seen (a worked example, the same review numbers)."""
+        problem = draw(lesson.slug, exercise, seed)
+        for k in range(1, 12):
+            if not avoid or _key(problem) not in avoid and problem.statement not in avoid:
+                break
+            problem = draw(lesson.slug, exercise, seed + 104729 * k)
+        return problem
+
     def _read_working(self) -> str | None:
         """A multi-line working: one step per line, an empty line submits (None if empty)."""
         from calctutor.render import lesson as view
@@ -326,6 +340,30 @@ class LessonSession:
 
 
 # ── backward-pass checkpoints (numbers from the graph command) ──────────────────────
+def _key(problem: Problem) -> str:
+    """A drawn exercise as (function, point), to compare with a worked example's."""
+    point = ",".join(sorted(f"{k}={to_input(v)}" for k, v in problem.point.items()))
+    return f"{to_input(problem.function)} @ {point}"
+
+
+def _shown_examples(lesson: Lesson) -> frozenset:
+    """(function, point) keys of the worked examples on the lesson's pages."""
+    from calctutor.parsing import parse, parse_program
+
+    keys = set()
+    for page in lesson.pages:
+        for example in page.examples:
+            try:
+                text = example.expr
+                function = parse_program(text).inlined() if ";" in text else parse(text)
+                at = str(example.options.get("at", ""))
+                point = ",".join(sorted(p.strip().replace(" ", "") for p in at.split(",") if p.strip()))
+                keys.add(f"{to_input(function)} @ {point}")
+            except Exception:  # noqa: BLE001 - an example we cannot read is simply not avoided
+                continue
+    return frozenset(keys)
+
+
 def graph_links(problem: Problem) -> tuple[list[Link], Any]:
     """The backward pass as questions: each edge's local derivative at the point (on the
     paths from the output back to ``wrt``), graded against the graph engine's values."""
