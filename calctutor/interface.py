@@ -183,6 +183,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                        output=True),
                 Option("output", "path", "Write batch results here.", None, short="-o",
                        output=True),
+                Option("working", "text", "Grade a working line by line (- for stdin).", None,
+                       short="-w", output=True, metavar="FILE"),
                 JSON, PLAIN)),
     Command("plot", "draw a function in the terminal", "calctutor.commands.plot:run_plot",
             "calctutor.render.plot", options=(

@@ -85,18 +85,19 @@ class LessonSession:
             queue += [(self.lesson, e, False) for e in self.lesson.exercises]
             missed: list[tuple[Lesson, Exercise, str]] = []
             total = len(queue)
-            shown = _shown_examples(self.lesson)  # a first exercise must not be the example
+            # the first exercise straight after the pages must not be their worked example
+            shown = _shown_examples(self.lesson)
+            first = next((i for i, item in enumerate(queue) if not item[2]), None)
             for index, (lesson, exercise, review) in enumerate(queue, 1):
                 outcome = self._exercise(lesson, exercise, self.seed, f"{index}/{total}", review,
-                                         shown)
+                                         shown if index - 1 == first else frozenset())
                 if outcome.status != "correct" or outcome.hints:
                     missed.append((lesson, exercise, outcome.statement))
             if missed:
                 self.show(view.note("Back to the ones that gave you trouble, with new numbers."))
                 for index, (lesson, exercise, statement) in enumerate(missed, 1):
                     self._exercise(lesson, exercise, self.seed + 7919 * index,
-                                   f"again {index}/{len(missed)}", True,
-                                   shown | {statement})
+                                   f"again {index}/{len(missed)}", True, frozenset({statement}))
         except _Quit:
             self.report.quit = True
         finally:
