@@ -231,6 +231,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                        None, output=True, metavar="FILES"),
                 Option("format", "text", "Batch input format: jsonl or csv.", None,
                        param="batch_format", output=True),
+                Option("working", "text", "Grade a working line by line (- for stdin).", None,
+                       short="-w", output=True, metavar="FILE"),
                 JSON, PLAIN, *_matrix_options("shape", "symmetric"))),
     Command("plot", "draw a function in the terminal", "calctutor.commands.plot:run_plot",
             "calctutor.render.plot", options=(

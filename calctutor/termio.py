@@ -86,6 +86,7 @@ LESSON_WORDS: dict[str, str] = {
     "solution": "solution",
     "help": "help", "?": "help",
     "quit": "quit", "q": "quit", ":q": "quit", "exit": "quit",
+    "working": "working", "steps": "working",  # a multi-line working, one step per line
 }
 #: Words that are commands of some shell (the REPL, a lesson's page prompt). Typed where
 #: they mean nothing they are an error, never an expression: "clear" is not c·l·e·a·r.

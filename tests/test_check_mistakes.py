@@ -38,6 +38,16 @@ MISTAKES = [
     ("5x + 3", "6", "constant_rule"),
     ("x^4", "12x^2", "wrong_order"),
     ("x^2 y^3", "3x^2 y^2", "wrong_variable"),
+    # issue 14: slips at any depth, compositions read as powers, variable exponents
+    ("x^x", "x x^(x-1)", "exp_rule"),
+    ("x^x", "x^x ln(x)", "exp_rule"),
+    ("e^(x^2)", "x^2 e^(x^2-1)", "exp_rule"),
+    ("sin(x^2)", "2 sin(x) cos(x)", "wrong_outer_derivative"),
+    ("sin(x)^2", "2x cos(x^2)", "wrong_outer_derivative"),
+    ("x^3 - x^2 + x", "3x^2 - 2x - 1", "sign"),
+    ("x^2 e^(3x)", "2x e^(3x) - 3x^2 e^(3x)", "sign"),
+    ("sin(x^2 - x)", "(2x + 1) cos(x^2 - x)", "sign"),
+    ("x^3 sin(x)", "-(3x^2 sin(x) + x^3 cos(x))", "sign"),
 ]
 
 
@@ -48,6 +58,30 @@ def test_each_classic_slip_is_named(function, answer, label):
     assert not verdict.correct
     assert verdict.mistake == label, verdict.message
     assert verdict.diagnosis is not None and verdict.diagnosis.message
+
+
+def test_two_slips_are_both_named_first_by_the_table_order():
+    # the chain factor dropped at both nested sites and the power rule's exponent kept
+    verdict = run_check("sin(cos(x^2))", "cos(cos(x^2)) * (-sin(x^2))")
+    assert verdict.mistake == "missing_chain_factor"
+    verdict = run_check("exp(sin(x^2))", "exp(sin(x^2)) cos(x^2)")
+    assert verdict.mistake == "missing_chain_factor"
+    verdict = run_check("sin(x^3)", "3x^3 cos(x)")
+    assert verdict.diagnosis is not None
+    assert verdict.diagnosis.mistakes == ["wrong_outer_derivative", "power_rule"], verdict.message
+    assert verdict.message.startswith("Two slips")
+    verdict = run_check("x^3 - x^2 + x", "3x^2 + 2x - 1")  # two terms' signs
+    assert verdict.diagnosis is not None and verdict.diagnosis.mistakes == ["sign", "sign"]
+    verdict = run_check("sin(x^2) + cos(x^3)", "cos(x^2) - sin(x^3)")  # two chain factors
+    assert verdict.diagnosis.mistakes == ["missing_chain_factor", "missing_chain_factor"]
+
+
+def test_json_has_the_mistakes_list():
+    from calctutor.grading.verdict import verdict_document
+
+    doc = verdict_document(run_check("x^3 - x^2 + x", "3x^2 - 2x - 1"))
+    assert doc["mistake"] == "sign" and doc["mistakes"] == ["sign"]
+    assert verdict_document(run_check("x^2", "2x"))["mistakes"] == []
 
 
 def test_the_message_names_the_rule_and_the_subexpression():

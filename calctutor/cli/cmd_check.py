@@ -28,6 +28,7 @@ def check_command(
     report: Annotated[Path | None, typer.Option("--report", help="Write a teacher's report of the batch: [cyan].md[/cyan], [cyan].html[/cyan] or [cyan].csv[/cyan].")] = None,
     results: Annotated[str | None, typer.Option("--results", metavar="FILES", help="Report over batch output files already graded, comma-separated (shards); with --report.")] = None,
     batch_format: Annotated[str | None, typer.Option("--format", help="Batch input format: [cyan]jsonl[/cyan] or [cyan]csv[/cyan] (default: from the file name or its first line).")] = None,
+    working: Annotated[str | None, typer.Option("--working", "-w", help="Grade a working line by line: a file with one step per line (- for stdin).")] = None,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
     shape: mx.Shapes = None,
@@ -57,6 +58,9 @@ def check_command(
 
             run_batch_cli(batch, jobs, output, plain, resume=resume, force=force,
                           fmt=batch_format, report=report)
+        return
+    if working is not None or (answer is not None and "\n" in answer.strip()):
+        _check_working(function, answer, working, wrt, order, json_out, plain)
         return
     with guarded(json_out):
         from calctutor.errors import CalcError
@@ -90,6 +94,38 @@ def _matrix_check(function, answer, wrt, shape, symmetric, json_out, plain, conf
                             '"(A + A^T) x" --wrt x --shape x=n --shape A=nxn')
         verdict = run_matcheck(read_expression(function), read_expression(answer), wrt=wrt,
                                shapes=shape, symmetric=symmetric)
+        emit(verdict, view, as_json=json_out, plain=plain)
+        if not verdict.correct:  # inside the guarded block: it runs in the watched child
+            raise typer.Exit(1)
+
+
+def _check_working(function, answer, working, wrt, order, json_out, plain) -> None:
+    """``check FUNCTION --working FILE`` (or an ANSWER with several lines): line by line."""
+    with guarded(json_out):
+        from calctutor.errors import CalcError
+
+        if function is None:
+            raise CalcError("give the FUNCTION the working differentiates, e.g. "
+                            "calctutor check \"sin(x^2)\" --working steps.txt")
+        if working is not None and answer is not None:
+            raise CalcError("give either an ANSWER or --working FILE, not both")
+        if working is None:
+            text = answer
+        elif working == "-":
+            import sys
+
+            text = sys.stdin.read()
+        else:
+            try:
+                text = Path(working).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise CalcError(f"cannot read the working {working!r}: {exc.strerror or exc}") from None
+            except UnicodeDecodeError:
+                raise CalcError(f"the working {working!r} is not UTF-8 text") from None
+        from calctutor.commands.check import run_working
+        from calctutor.render import working as view
+
+        verdict = run_working(read_expression(function), text, wrt=wrt, order=order)
         emit(verdict, view, as_json=json_out, plain=plain)
         if not verdict.correct:  # inside the guarded block: it runs in the watched child
             raise typer.Exit(1)

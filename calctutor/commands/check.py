@@ -25,3 +25,18 @@ def run_check(function_text: str, answer_text: str, *, wrt: str | None = None, o
     verdict.function_text = function_text
     verdict.answer_text = answer_text
     return verdict
+
+
+# ── checked working, line by line ───────────────────────────────────────────────────
+def run_working(function_text: str, working_text: str, *, wrt: str | None = None, order: int = 1):
+    """Grade a learner's working (one derivation step per line) for ``function_text``;
+    returns a :class:`calctutor.grading.working.WorkingVerdict`."""
+    from calctutor.grading.working import check_working, split_lines
+
+    if order < 1 or order > 10:
+        raise CalcError("the order of a working must be between 1 and 10")
+    function = parse(function_text)
+    structured = parse(function_text, evaluate=False)
+    variable = choose_variable(function, wrt)
+    return check_working(function, split_lines(working_text), variable, order,
+                         structured=structured, function_text=function_text)

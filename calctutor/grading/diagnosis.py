@@ -5,7 +5,9 @@ Candidates, in the priority order of CLI.md's label table:
   primitives table's ``mistakes`` and the engine's structural mutations), at every place
   in the tree where it applies;
 - a derivative of another order than asked (``wrong_order``);
-- a derivative with respect to another variable (``wrong_variable``).
+- a derivative with respect to another variable (``wrong_variable``);
+- when no single slip explains the answer, two slips together (nested sites of the same
+  kind first, then mixed), a bounded number of pairs; the diagnosis then names both.
 Each candidate is matched against the answer with the numeric witness (float64 screen,
 high-precision confirmation), so a label is given only when the numbers say so.
 """
@@ -63,21 +65,30 @@ def _matches(candidate: sympy.Expr, answer: sympy.Expr, names: list[str],
 def diagnose(function: sympy.Expr, answer: sympy.Expr, variable: str, order: int,
              names: list[str]) -> Diagnosis | None:
     """The first mistake (by label priority) whose buggy derivative equals the answer."""
+    from calctutor.grading.mutations import planned_slips
+
     screen = _Screen(answer, names)
-    found = _rule_mistakes(function, answer, variable, order, names, screen)
+    plan = sorted(planned_slips(function, variable, order),
+                  key=lambda pair: _RANK.get(pair[1].label, len(_RANK)))
+    seen: set[sympy.Expr] = set()
+    found = _rule_mistakes(function, answer, variable, order, names, screen, plan, seen)
     if found is not None:
         return found
-    return _order_or_variable(function, answer, variable, order, names, screen)
+    found = _order_or_variable(function, answer, variable, order, names, screen)
+    if found is not None:
+        return found
+    return _two_slips(function, answer, variable, order, names, screen, plan, seen)
 
 
-def _rule_mistakes(function, answer, variable, order, names, screen) -> Diagnosis | None:
+_RANK = {label: i for i, label in enumerate(LABEL_ORDER)}
+MAX_PAIRS = 60  # two-slip replays tried at most (each is one derivation)
+PER_LABEL = 6  # slips of one label paired with each other at most
+
+
+def _rule_mistakes(function, answer, variable, order, names, screen, plan, seen) -> Diagnosis | None:
     """Replay slips lazily, highest-priority label first; stop at the first match."""
-    from calctutor.grading.mutations import planned_slips, replay
+    from calctutor.grading.mutations import replay
 
-    rank = {label: i for i, label in enumerate(LABEL_ORDER)}
-    plan = sorted(planned_slips(function, variable, order),
-                  key=lambda pair: rank.get(pair[1].label, len(rank)))
-    seen: set[sympy.Expr] = set()
     for site, slip in plan:
         candidate = replay(function, variable, order, site, slip)
         if candidate is None or candidate.derivative in seen:
@@ -85,7 +96,46 @@ def _rule_mistakes(function, answer, variable, order, names, screen) -> Diagnosi
         seen.add(candidate.derivative)
         if _matches(candidate.derivative, answer, names, screen):
             return Diagnosis(candidate.label, candidate.rule, candidate.at, candidate.message,
-                             candidate.right_step, candidate.step_id)
+                             candidate.right_step, candidate.step_id, (candidate.label,))
+    return None
+
+
+def _pairs(plan):
+    """Pairs of slips at distinct sites: the same label at two places first (a chain factor
+    dropped twice), then different labels, higher-priority labels first; at most MAX_PAIRS."""
+    by_label: dict[str, list] = {}
+    for item in plan:
+        by_label.setdefault(item[1].label, []).append(item)
+    out = []
+    for label in sorted(by_label, key=lambda k: _RANK.get(k, len(_RANK))):
+        group = by_label[label][:PER_LABEL]
+        out += [(a, b) for i, a in enumerate(group) for b in group[i + 1:]]
+    heads = [group[:3] for group in by_label.values()]
+    flat = sorted((item for group in heads for item in group),
+                  key=lambda item: _RANK.get(item[1].label, len(_RANK)))
+    out += [(a, b) for i, a in enumerate(flat) for b in flat[i + 1:] if a[1].label != b[1].label]
+    distinct = [(a, b) for a, b in out
+                if (a[0].step_id, a[0].kind, a[0].index) != (b[0].step_id, b[0].kind, b[0].index)
+                or a[1].label == b[1].label == "sign"]
+    return distinct[:MAX_PAIRS]
+
+
+def _two_slips(function, answer, variable, order, names, screen, plan, seen) -> Diagnosis | None:
+    from calctutor.grading.mutations import replay_many
+
+    for a, b in _pairs(plan):
+        derivative = replay_many(function, variable, order, [a, b])
+        if derivative is None or derivative in seen:
+            continue
+        seen.add(derivative)
+        if _matches(derivative, answer, names, screen):
+            first, second = sorted((a, b), key=lambda item: _RANK.get(item[1].label, len(_RANK)))
+            (site, slip), (_, other) = first, second
+            from calctutor.grading.mutations import _plain
+
+            message = f"Two slips: {slip.message} And: {other.message}"
+            return Diagnosis(slip.label, slip.rule, to_input(_plain(site.expr)), message,
+                             slip.right_step, site.step_id, (slip.label, other.label))
     return None
 
 

@@ -12,7 +12,17 @@ from the primitives table (each row's ``mistakes``) and from the structural rule
 - sums: one term's sign flipped (``sign``);
 - constants: derivative of a constant not 0, or a constant factor dropped
   (``constant_rule``; a dropped 1/ln b of log_b is ``log_rule``);
-- ln u: 1/x instead of 1/u (``log_rule``).
+- ln u: 1/x instead of 1/u (``log_rule``);
+- any combined piece: one of its terms with the wrong sign, or its whole sign flipped
+  (``sign``), at every depth;
+- compositions read as products of powers and back: sin(x^2) differentiated as sin(x)^2
+  (``wrong_outer_derivative``: the wrong function taken as the outer one);
+- f^g with the exponent depending on x: the power rule as if g were a constant, or a^x's
+  rule as if f were (``exp_rule``); e^u and a^u by the power rule with u as the exponent
+  n, so no chain factor either (``exp_rule``).
+
+Two slips at once are replayed by :func:`replay_many` (the diagnosis tries pairs when no
+single slip explains an answer).
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from calctutor.steps import derive
 from calctutor.steps.engine import Site
 
 MAX_SITES = 40  # sites per derivation considered (keeps the diagnosis under ~0.5 s)
+MAX_TERMS = 8  # a piece with more terms than this gets no per-term sign slips
 
 
 @dataclass(frozen=True)
@@ -64,11 +75,22 @@ def planned_slips(function: sympy.Expr, variable: str, order: int = 1) -> list[t
         return None
 
     derive(function, x, order, mutate=record, simplify=False)
+    # the engine's own rewrite of f^g as g*ln(f) is not a product the learner wrote: a
+    # product-rule slip there is the exponent rule misapplied (see _result_slips)
+    rewritten = tuple(f"{s.step_id}." for s in sites if s.kind == "result" and s.key == "log_diff")
     plan: list[tuple[Site, _Slip]] = []
+    seen: set[tuple] = set()
     for site in _interesting(sites)[:MAX_SITES]:
         for slip in _slips(site, x):
-            if slip.replacement != site.correct:
-                plan.append((site, slip))
+            if slip.replacement == site.correct:
+                continue
+            if slip.label == "product_rule" and site.step_id.startswith(rewritten):
+                continue
+            key = (site.step_id, site.kind, site.index, slip.replacement)
+            if key in seen:
+                continue
+            seen.add(key)
+            plan.append((site, slip))
     return plan
 
 
@@ -79,6 +101,30 @@ def replay(function: sympy.Expr, variable: str, order: int, site: Site, slip: _S
         return None
     return Candidate(slip.label, slip.rule, to_input(_plain(site.expr)), slip.message,
                      slip.right_step, site.step_id, derivative)
+
+
+def replay_many(function: sympy.Expr, variable: str, order: int,
+                pairs: list[tuple[Site, _Slip]]) -> sympy.Expr | None:
+    """The derivative a learner gets by making every slip of ``pairs`` (at distinct sites,
+    or two sign slips in one piece)."""
+    targets: dict[tuple, sympy.Expr] = {}
+    for site, slip in pairs:
+        key = (site.step_id, site.kind, site.index)
+        if key in targets:
+            if slip.label != "sign":
+                return None
+            # two terms of one piece flipped: both changes, added to the piece
+            targets[key] = targets[key] + slip.replacement - site.correct
+        else:
+            targets[key] = slip.replacement
+
+    def mutate(site: Site):
+        return targets.get((site.step_id, site.kind, site.index))
+
+    try:
+        return derive(function, symbol(variable), order, mutate=mutate, simplify=False).result
+    except Exception:  # noqa: BLE001 - a combination that makes no sense is skipped
+        return None
 
 
 def mistaken_derivatives(function: sympy.Expr, variable: str, order: int = 1) -> list[Candidate]:
@@ -184,6 +230,86 @@ def _local_slips(site: Site, expr, shown, x) -> Iterator[_Slip]:
 
 
 def _result_slips(site: Site, expr, shown, x) -> Iterator[_Slip]:
+    yield from _structural_result_slips(site, expr, shown, x)
+    if site.key == "chain":
+        yield from _chain_result_slips(site, expr, shown, x)
+    elif site.key == "log_diff":
+        yield from _variable_exponent_slips(site, expr, shown, x)
+    yield from _sign_slips(site, expr, shown, x)
+
+
+def _sign_slips(site: Site, expr, shown, x) -> Iterator[_Slip]:
+    """One term of the piece with its sign flipped (as written, and expanded), or the
+    whole piece's sign (a factor's sign lost)."""
+    correct = site.correct
+    if correct == 0:
+        return
+    right = f"d/d{x} {shown} = {to_input(correct)}"
+    flips: list[sympy.Expr] = []
+    for form in (correct, sympy.expand(correct)):
+        parts = sympy.Add.make_args(form)
+        if 1 < len(parts) <= MAX_TERMS:
+            for term in parts:
+                if term not in flips:
+                    flips.append(term)
+    for term in flips:
+        yield _Slip("sign", rule("sum").name, correct - 2 * term,
+                    f"A sign slip in d/d{x} {shown}: the term {to_input(term)} has the wrong sign.",
+                    right)
+    yield _Slip("sign", site.key if site.key in ("chain", "product", "quotient") else rule("sum").name,
+                -correct,
+                f"A sign slip in d/d{x} {shown}: the whole of it has the wrong sign "
+                f"(a minus sign lost or gained).", right)
+
+
+def _chain_result_slips(site: Site, expr, shown, x) -> Iterator[_Slip]:
+    """Slips a whole chain step can carry: the composition read as a power of a function
+    (sin(x^2) as sin(x)^2, and back), and e^u / a^u by the power rule with u as the n."""
+    correct = site.correct
+    right = f"d/d{x} {shown} = {to_input(correct)}"
+    swapped = None
+    if isinstance(expr, sympy.Function) and len(expr.args) == 1:
+        inner = expr.args[0]
+        if inner.is_Pow and inner.exp.is_number and inner.base.has(x):
+            swapped = type(expr)(inner.base) ** inner.exp  # sin(x^2) read as sin(x)^2
+    elif expr.is_Pow and expr.exp.is_number and isinstance(expr.base, sympy.Function) \
+            and len(expr.base.args) == 1 and expr.base.args[0].has(x):
+        fn = expr.base
+        swapped = type(fn)(fn.args[0] ** expr.exp)  # sin(x)^2 read as sin(x^2)
+    if swapped is not None:
+        wrong = sympy.diff(swapped, x)
+        outer = expr.func.__name__ if isinstance(expr, sympy.Function) else f"the power ^{to_input(expr.exp)}"
+        yield _Slip("wrong_outer_derivative", rule("chain").name, wrong,
+                    f"The chain rule at {shown}: you differentiated {to_input(swapped)} instead — "
+                    f"the outer function of {shown} is {outer}, applied to {to_input(expr.args[0] if isinstance(expr, sympy.Function) else expr.base)}.",
+                    right)
+    power = (expr.base, expr.exp) if expr.is_Pow else (
+        (sympy.E, expr.args[0]) if isinstance(expr, sympy.exp) else None)
+    if power is not None and not power[0].has(x) and power[1].has(x):
+        a, u = power
+        wrong = u * a ** (u - 1)
+        yield _Slip("exp_rule", rule("chain").name, wrong,
+                    f"The exponential rule at {shown}: you used the power rule with the exponent "
+                    f"{to_input(u)} as n; the exponent is not a constant, and "
+                    f"d/du {to_input(a)}^u = {to_input(sympy.diff(a ** sympy.Symbol('u'), sympy.Symbol('u')))}.",
+                    right)
+
+
+def _variable_exponent_slips(site: Site, expr, shown, x) -> Iterator[_Slip]:
+    """f^g with x in both: the power rule as if g were constant, or a^x's rule as if f were."""
+    base, exponent = expr.base, expr.exp
+    right = f"d/d{x} {shown} = {to_input(site.correct)}"
+    as_power = exponent * base ** (exponent - 1) * sympy.diff(base, x)
+    as_exponential = expr * sympy.log(base) * sympy.diff(exponent, x)
+    yield _Slip("exp_rule", rule("log_diff").name, as_power,
+                f"At {shown} you used the power rule on a variable exponent: n*x^(n-1) needs n "
+                f"constant, but {to_input(exponent)} depends on {x}. Take logs first.", right)
+    yield _Slip("exp_rule", rule("log_diff").name, as_exponential,
+                f"At {shown} you used the rule of a^{x} although the base {to_input(base)} depends "
+                f"on {x}. Take logs first.", right)
+
+
+def _structural_result_slips(site: Site, expr, shown, x) -> Iterator[_Slip]:
     correct = site.correct
     key = site.key
     if key == "product":
@@ -211,14 +337,6 @@ def _result_slips(site: Site, expr, shown, x) -> Iterator[_Slip]:
                     f"The quotient rule at {shown}: the numerator is f' g - f g' (you reversed it).", right)
         yield _Slip("quotient_rule", rule("quotient").name, unsquared,
                     f"The quotient rule at {shown}: the denominator is g^2 — you forgot to square it.", right)
-    elif key in ("sum", "difference"):
-        terms = sympy.Add.make_args(sympy.expand(correct))
-        if 1 < len(terms) <= 8:
-            for i, term in enumerate(terms):
-                flipped = correct - 2 * term
-                yield _Slip("sign", rule("sum").name, flipped,
-                            f"A sign slip in d/d{x} {shown}: the term {to_input(term)} has the wrong sign.",
-                            f"d/d{x} {shown} = {to_input(correct)}")
     elif key == "log_base" and expr.is_Mul:
         inner = next((f.args[0] for f in expr.args if isinstance(f, sympy.log) and f.has(x)), None)
         if inner is not None:

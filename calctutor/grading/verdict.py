@@ -35,6 +35,12 @@ class Diagnosis:
     message: str  # one or two sentences for the learner
     right_step: str = ""  # the correct step, in our syntax
     step_id: str | None = None
+    # every slip of the explanation, first by CLI.md's order (two when one slip is not enough)
+    labels: tuple[str, ...] = ()
+
+    @property
+    def mistakes(self) -> list[str]:
+        return list(self.labels) if self.labels else [self.label]
 
 
 @dataclass
@@ -83,6 +89,9 @@ def verdict_document(verdict: Verdict) -> dict[str, Any]:
         "answer": to_input(verdict.answer),
         "expected": to_input(verdict.expected),
         "mistake": None if verdict.correct else verdict.mistake,
+        "mistakes": [] if verdict.correct else (
+            verdict.diagnosis.mistakes if verdict.diagnosis is not None
+            else [verdict.mistake] if verdict.mistake else []),
         "message": verdict.message,
         "witnesses": verdict.witnesses,
         "function": to_input(verdict.function),

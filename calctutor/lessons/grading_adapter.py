@@ -48,6 +48,30 @@ def grade_derivative(function: sympy.Expr, answer: sympy.Expr, *, wrt: str, orde
     return _from_verdict(verdict)
 
 
+def grade_working(function: sympy.Expr, text: str, *, wrt: str, order: int = 1,
+                  structured: sympy.Expr | None = None) -> Grade:
+    """A multi-line working (one step of the derivation per line), graded line by line;
+    the message has one line per step (✓ right, ✗ wrong, → follows, ? unreadable)."""
+    from calctutor.grading.working import check_working, split_lines, summary
+
+    verdict = check_working(function, split_lines(text), wrt, order, structured=structured)
+    marks = {"right": "✓", "wrong": "✗", "follows": "→", "unreadable": "?"}
+    rows = []
+    for line in verdict.lines:
+        rule = f" ({line.rule})" if line.rule and line.status != "wrong" else ""
+        rows.append(f"  {line.n}. {marks[line.status]} {line.text}{rule}")
+        if line.status in ("wrong", "unreadable"):
+            rows.append(f"       {line.message.splitlines()[0]}")
+    mistake, message = summary(verdict)
+    final = verdict.final
+    answer = to_input(final.answer) if final is not None else ""
+    expected = to_input(final.expected) if final is not None else ""
+    head = "Every line is right." if verdict.correct else message.split(":")[0] + "."
+    return Grade(verdict.correct, head + "\n" + "\n".join(rows), expected, answer,
+                 None if verdict.correct else (mistake or "unknown"),
+                 dict(final.witnesses) if final is not None else {})
+
+
 def grade_equal(expected: sympy.Expr, answer: sympy.Expr, *,
                 tolerance: float | None = None) -> Grade:
     """Is ``answer`` equal to ``expected`` (as functions, or as numbers within tolerance)?"""
@@ -71,7 +95,24 @@ def grade_equal(expected: sympy.Expr, answer: sympy.Expr, *,
     from calctutor.grading.grade import grade
 
     verdict = grade(expected, answer, task="equivalent", variable=None)
-    return _from_verdict(verdict)
+    found = _from_verdict(verdict)
+    if found.correct:
+        return found
+    return Grade(False, _unrevealing(verdict), found.expected, found.answer, found.mistake,
+                 found.witnesses, found.notes)
+
+
+def _unrevealing(verdict) -> str:
+    """A wrong value or expression, said without giving the right one away (that is for
+    'solution'): the learner's own value at a point where it differs, and nothing more."""
+    if not verdict.answer.free_symbols and not verdict.expected.free_symbols:
+        return f"Not quite: {to_input(verdict.answer)} is not the value asked for."
+    counter = verdict.numeric.counterexample
+    if counter is None or counter.answer != counter.answer:
+        return "Not quite: your answer is not equal to the one asked for."
+    where = ", ".join(f"{k} = {v:.6g}" for k, v in counter.point.items())
+    return (f"Not quite: at {where} yours gives {counter.answer:.6g}, and the right one gives "
+            "a different value.")
 
 
 def _from_verdict(verdict) -> Grade:

@@ -33,13 +33,15 @@ class Outcome:
     hints: int = 0
     mistakes: list[str] = field(default_factory=list)
     checkpoints: int = 0  # checkpoint answers given (right or wrong)
+    checkpoint_misses: int = 0  # wrong checkpoint answers (then it was not a first try)
     review: bool = False
     seconds: float = 0.0
     started: float = field(default_factory=time.monotonic)
 
     @property
     def first_try(self) -> bool:
-        return self.status == "correct" and self.tries == 1 and self.hints == 0
+        return (self.status == "correct" and self.tries == 1 and self.hints == 0
+                and self.checkpoint_misses == 0)
 
 
 @dataclass
@@ -154,9 +156,12 @@ def chain_links(problem: Problem) -> list[Link]:
         expected = layer.local
         reveal = Hint("Answer", f"{layer.leibniz} = `{to_input(expected)}`")
 
-        def grade(text: str, expected=expected, outer=outer) -> grader.Grade:
+        def grade(text: str, expected=expected, outer=outer, step=step) -> grader.Grade:
             answer = grader.read_answer(text, _names(problem) + letter_names)
-            return grader.grade_equal(in_x(expected), in_x(answer))
+            found = grader.grade_equal(in_x(expected), in_x(answer))
+            if found.correct:
+                return found
+            return _diagnosed_link(step, outer, answer, in_x, problem) or found
 
         links.append(Link(question, f"{layer.leibniz}> ", grade, what=layer.leibniz,
                           hints=(first, reveal)))
@@ -174,6 +179,27 @@ def chain_links(problem: Problem) -> list[Link]:
                           hints=(Hint("Rule", f"{breakdown.leibniz}: multiply the links, each "
                                               f"written in {problem.wrt}."),)))
     return links
+
+
+def _diagnosed_link(step, outer: bool, answer, in_x, problem: Problem) -> grader.Grade | None:
+    """A wrong chain link diagnosed as an answer would be: the layer's own derivative (in
+    its letter, when the learner wrote it in the letter) graded with the mistake named."""
+    from calctutor.steps import evaluated
+
+    if step is None:
+        return None
+    piece = step.children[0] if outer and step.children else step
+    wrt = piece.wrt
+    learner = answer if answer.free_symbols <= {wrt} else in_x(answer)
+    if outer and not learner.free_symbols <= {wrt}:
+        return None
+    try:
+        found = grader.grade_derivative(evaluated(piece.expr), learner, wrt=wrt.name)
+    except Exception:  # noqa: BLE001 - no diagnosis is better than a crash
+        return None
+    if found.correct or found.mistake in (None, "unknown"):
+        return None
+    return found
 
 
 def _explanation(step) -> str:
@@ -208,8 +234,22 @@ class HintBook:
             except CalcError as exc:
                 hint = Hint("Hint", exc.message)
             if hint is not None:
+                if self.used == 1 and self._reveals(hint):
+                    # hint 1 is never the answer itself: a nudge first, the answer next
+                    self._levels.insert(0, lambda: None)
+                    self.total = len(self._levels)
+                    return self._nudge()
                 return hint
         return None
+
+    def _reveals(self, hint: Hint) -> bool:
+        shown = self.problem.expected_text
+        return hint.title == "Solution" or bool(shown) and shown in (hint.text or "")
+
+    def _nudge(self) -> Hint:
+        task = kind(self.problem.exercise.task)
+        return Hint("Hint", f"The exercise asks for {task.answer}. Take it one step at a time; "
+                            "ask for another hint to see the answer worked out.")
 
     def _tree(self):
         p = self.problem

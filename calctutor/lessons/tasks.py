@@ -109,6 +109,8 @@ class TaskKind:
 
     # ── the answer ────────────────────────────────────────────────────────────────
     def grade(self, problem: Problem, text: str) -> grader.Grade:
+        if "\n" in text.strip():
+            raise CalcError("a working line by line is for derivative exercises: type one answer")
         answer = grader.read_answer(text, _names(problem))
         forbidden = _forbidden(problem, answer)
         if forbidden is not None:
@@ -179,6 +181,9 @@ class Derivative(TaskKind):
             raise Degenerate("the derivative is identically 0")
 
     def grade(self, problem: Problem, text: str) -> grader.Grade:
+        if "\n" in text.strip():  # a working, one step per line
+            return grader.grade_working(problem.function, text, wrt=problem.wrt.name,
+                                        order=problem.exercise.order, structured=problem.structure)
         answer = grader.read_answer(text, _names(problem))
         forbidden = _forbidden(problem, answer)
         if forbidden is not None:
@@ -381,9 +386,53 @@ class Taylor(TaskKind):
             raise Degenerate("a derivative is undefined at the centre")
         return sympy.expand(sum(terms))
 
+    def grade(self, problem: Problem, text: str) -> grader.Grade:
+        found = super().grade(problem, text)
+        if found.correct:
+            return found
+        slip = taylor_slip(problem, grader.read_answer(text, _names(problem)))
+        if slip is None:
+            return found
+        return grader.Grade(False, slip, found.expected, found.answer, found.mistake,
+                            found.witnesses, found.notes)
+
     def solution(self, problem: Problem):
         return "taylor", {"at": to_input(problem.point[problem.wrt]),
                           "order": problem.exercise.order}
+
+
+def taylor_slip(problem: Problem, answer: sympy.Expr) -> str | None:
+    """The classic Taylor slips, replayed on the exact terms: a k! not divided by (one
+    term, or all of them), or powers of x instead of (x - a). None if none matches."""
+    x, a, order = problem.wrt, problem.point[problem.wrt], problem.exercise.order
+    f = problem.function
+    values = [sympy.diff(f, x, k).xreplace({x: a}) for k in range(order + 1)]
+    terms = [values[k] / sympy.factorial(k) * (x - a) ** k for k in range(order + 1)]
+    expected = sympy.expand(sum(terms))
+    answer = sympy.expand(answer)
+
+    def same(candidate) -> bool:
+        return sympy.expand(candidate - answer) == 0
+
+    slips = []
+    for k in range(2, order + 1):
+        if terms[k] != 0:
+            slips.append((expected - terms[k] + values[k] * (x - a) ** k,
+                          f"You forgot to divide the term of degree {k} by {k}! "
+                          f"(the k-th term is f^(k)(a)/k! * (x - a)^k)."))
+    if order >= 2:
+        slips.append((sympy.expand(sum(values[k] * (x - a) ** k for k in range(order + 1))),
+                      "You forgot to divide by the factorials: the k-th term is "
+                      "f^(k)(a)/k! * (x - a)^k."))
+    if a != 0:
+        slips.append((sympy.expand(sum(values[k] / sympy.factorial(k) * x ** k
+                                       for k in range(order + 1))),
+                      f"The powers are of (x - {to_input(a)}), not of x: the expansion is about "
+                      f"{to_input(a)}."))
+    for candidate, message in slips:
+        if same(candidate):
+            return message
+    return None
 
 
 class Integral(TaskKind):

@@ -588,6 +588,8 @@ def check(ctx: Context, arg: str):
     from calctutor.render import check as view
 
     usage = ":check FUNCTION ; ANSWER  (or :check d/dx FUNCTION = ANSWER)"
+    if "\n" in arg.strip():
+        return _check_working(ctx, arg)
     text, opts = _options(arg, "check")
     wrt, order = opts.pop("wrt", None) or None, opts.pop("order", 1)
     if ";" in text:
@@ -605,6 +607,32 @@ def check(ctx: Context, arg: str):
     state = ctx.state
     verdict = run_check(state.expand(function), state.expand(answer), wrt=wrt, order=order,
                         **opts)
+    return _remember(ctx, show(verdict, view))
+
+
+def _check_working(ctx: Context, arg: str):
+    """``:check FUNCTION`` then Alt-Enter, one step of the working per line (or
+    ``:check FUNCTION ; line 1`` and more lines): graded line by line."""
+    from calctutor.commands.check import run_working
+    from calctutor.render import working as view
+
+    head, _, body = arg.strip().partition("\n")
+    head, opts = _options(head, "check")
+    function, _, first = head.partition(";")
+    if forms.top_level_equals(function) >= 0:  # :check d/dx f = first line
+        eq = forms.top_level_equals(function)
+        function, first = function[:eq], function[eq + 1:] + "\n" + first
+    wrt, order = opts.get("wrt") or None, opts.get("order", 1)
+    intent = forms.classify(function.strip())
+    if isinstance(intent, forms.Derivative):
+        function, wrt, order = intent.text, intent.wrt or wrt, intent.order
+    working = "\n".join(line for line in (first, body) if line.strip())
+    if not function.strip() or not working.strip():
+        raise CalcError("give the function, then your working one step per line",
+                        hint=":check sin(x^2)  Alt-Enter  cos(x^2)*d/dx(x^2)  Enter  2x cos(x^2)  "
+                             "Enter  Enter (an empty line submits)")
+    state = ctx.state
+    verdict = run_working(state.expand(function.strip()), working, wrt=wrt, order=order)
     return _remember(ctx, show(verdict, view))
 
 

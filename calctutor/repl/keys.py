@@ -1,5 +1,6 @@
 """Key bindings: Enter submits unless a bracket is still open (then it starts a new line,
-for multi-line input); Alt-Enter always starts a new line; Enter on a highlighted
+for multi-line input); Alt-Enter always starts a new line (after ``:check FUNCTION`` it
+opens a multi-line working, submitted by Enter on an empty line); Enter on a highlighted
 completion only accepts it. Ctrl-C (cancel the line) and Ctrl-D (leave on an empty line)
 keep prompt_toolkit's meaning: ``prompt()`` raises KeyboardInterrupt / EOFError."""
 
@@ -12,8 +13,20 @@ from calctutor.repl.input_forms import brackets_balanced
 
 
 def should_submit(text: str) -> bool:
-    """Enter submits ``text`` when its brackets are balanced (or it is a command)."""
+    """Enter submits ``text`` when its brackets are balanced (or it is a command).
+
+    A working opened with Alt-Enter after ``:check FUNCTION`` (several lines, one step of
+    the derivation each) is submitted by Enter on an empty line; until then Enter starts
+    the next line of the working."""
+    if is_working(text):
+        first, _, rest = text.partition("\n")
+        return text.rsplit("\n", 1)[-1].strip() == "" and rest.strip() != ""
     return text.lstrip().startswith(":") or brackets_balanced(text)
+
+
+def is_working(text: str) -> bool:
+    """A multi-line ``:check`` (a learner's working)."""
+    return text.lstrip().startswith(":check") and "\n" in text
 
 
 def key_bindings() -> KeyBindings:

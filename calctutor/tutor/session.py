@@ -36,6 +36,7 @@ from calctutor.termio import LESSON_WORDS, SessionIO, command_word, default_io
 from calctutor.tutor.examples import run_example
 
 ANSWER_PROMPT = "answer> "
+WORKING_PROMPT = "  ...> "
 PAGE_PROMPT = "Enter: next, or 'exercises' / 'quit'> "
 MAX_GRAPH_CHECKPOINTS = 6
 
@@ -82,17 +83,21 @@ class LessonSession:
             self._pages()
             queue: list[tuple[Lesson, Exercise, bool]] = [(l, e, True) for l, e in reviews]
             queue += [(self.lesson, e, False) for e in self.lesson.exercises]
-            missed: list[tuple[Lesson, Exercise]] = []
+            missed: list[tuple[Lesson, Exercise, str]] = []
             total = len(queue)
+            # the first exercise straight after the pages must not be their worked example
+            shown = _shown_examples(self.lesson)
+            first = next((i for i, item in enumerate(queue) if not item[2]), None)
             for index, (lesson, exercise, review) in enumerate(queue, 1):
-                outcome = self._exercise(lesson, exercise, self.seed, f"{index}/{total}", review)
+                outcome = self._exercise(lesson, exercise, self.seed, f"{index}/{total}", review,
+                                         shown if index - 1 == first else frozenset())
                 if outcome.status != "correct" or outcome.hints:
-                    missed.append((lesson, exercise))
+                    missed.append((lesson, exercise, outcome.statement))
             if missed:
                 self.show(view.note("Back to the ones that gave you trouble, with new numbers."))
-                for index, (lesson, exercise) in enumerate(missed, 1):
+                for index, (lesson, exercise, statement) in enumerate(missed, 1):
                     self._exercise(lesson, exercise, self.seed + 7919 * index,
-                                   f"again {index}/{len(missed)}", True)
+                                   f"again {index}/{len(missed)}", True, frozenset({statement}))
         except _Quit:
             self.report.quit = True
         finally:
@@ -147,10 +152,10 @@ class LessonSession:
 
     # ── one exercise ────────────────────────────────────────────────────────────
     def _exercise(self, lesson: Lesson, exercise: Exercise, seed: int, label: str,
-                  review: bool) -> Outcome:
+                  review: bool, avoid: frozenset = frozenset()) -> Outcome:
         from calctutor.render import lesson as view
 
-        problem = draw(lesson.slug, exercise, seed)
+        problem = self._fresh(lesson, exercise, seed, avoid)
         outcome = Outcome(exercise.id, exercise.skill, lesson.slug, problem.statement, review=review)
         self.report.outcomes.append(outcome)
         box = self.store.box(lesson.slug, exercise.id) if self.store is not None else 0
@@ -203,6 +208,11 @@ class LessonSession:
             if action == "help":
                 self.show(view.help_text(problem))
                 continue
+            if action == "working":
+                command = self._read_working()
+                if command is None:
+                    continue
+                action = None
             if action == "hint":
                 if step_hints:
                     hint = local_hints.pop(0) if local_hints else None
@@ -240,6 +250,7 @@ class LessonSession:
                 outcome.tries += 1
             else:
                 outcome.checkpoints += 1
+                outcome.checkpoint_misses += 0 if result.correct else 1
             if not result.correct and result.mistake:
                 outcome.mistakes.append(result.mistake)
             self.show(view.verdict(result, what=what))
@@ -254,6 +265,31 @@ class LessonSession:
                 return True
             slipped = True
             self.show(view.note("Try again, or type hint, solution, skip or quit."))
+
+    @staticmethod
+    def _fresh(lesson: Lesson, exercise: Exercise, seed: int, avoid: frozenset) -> Problem:
+        """The exercise drawn with ``seed``, or with the next seeds when that draw repeats
+        what the learner has just seen (a worked example, the same review numbers)."""
+        problem = draw(lesson.slug, exercise, seed)
+        for k in range(1, 12):
+            if not avoid or _key(problem) not in avoid and problem.statement not in avoid:
+                break
+            problem = draw(lesson.slug, exercise, seed + 104729 * k)
+        return problem
+
+    def _read_working(self) -> str | None:
+        """A multi-line working: one step per line, an empty line submits (None if empty)."""
+        from calctutor.render import lesson as view
+
+        self.show(view.note("Your working, one step per line (write d/dx(...) for what is "
+                            "not done yet); an empty line submits."))
+        lines: list[str] = []
+        while True:
+            line = self.io.ask(WORKING_PROMPT)
+            if line is None or not line.strip():
+                break
+            lines.append(line)
+        return "\n".join(lines) if lines else None
 
     def _record(self, problem: Problem, outcome: Outcome, answer: str, correct: bool, *,
                 kind: str, grade: grader.Grade | None = None, promote: bool = False) -> None:
@@ -305,6 +341,30 @@ class LessonSession:
 
 
 # ── backward-pass checkpoints (numbers from the graph command) ──────────────────────
+def _key(problem: Problem) -> str:
+    """A drawn exercise as (function, point), to compare with a worked example's."""
+    point = ",".join(sorted(f"{k}={to_input(v)}" for k, v in problem.point.items()))
+    return f"{to_input(problem.function)} @ {point}"
+
+
+def _shown_examples(lesson: Lesson) -> frozenset:
+    """(function, point) keys of the worked examples on the lesson's pages."""
+    from calctutor.parsing import parse, parse_program
+
+    keys = set()
+    for page in lesson.pages:
+        for example in page.examples:
+            try:
+                text = example.expr
+                function = parse_program(text).inlined() if ";" in text else parse(text)
+                at = str(example.options.get("at", ""))
+                point = ",".join(sorted(p.strip().replace(" ", "") for p in at.split(",") if p.strip()))
+                keys.add(f"{to_input(function)} @ {point}")
+            except Exception:  # noqa: BLE001 - an example we cannot read is simply not avoided
+                continue
+    return frozenset(keys)
+
+
 def graph_links(problem: Problem) -> tuple[list[Link], Any]:
     """The backward pass as questions: each edge's local derivative at the point (on the
     paths from the output back to ``wrt``), graded against the graph engine's values."""
