@@ -49,7 +49,7 @@ class sigmoid(Function):  # noqa: N801 - the name is the user-facing function na
         return sympy.tanh(x / 2) / 2 + S.Half
 
     def _eval_evalf(self, prec):
-        return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
+        return _adaptive_evalf(self._eval_rewrite_as_exp(self.args[0]), prec)
 
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
@@ -89,7 +89,7 @@ class relu(Function):  # noqa: N801
         return (x + sympy.Abs(x)) / 2
 
     def _eval_evalf(self, prec):
-        return sympy.Max(0, self.args[0])._eval_evalf(prec)
+        return _adaptive_evalf(sympy.Max(0, self.args[0]), prec)
 
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
@@ -126,7 +126,12 @@ class softplus(Function):  # noqa: N801
     _eval_rewrite_as_tractable = _eval_rewrite_as_log
 
     def _eval_evalf(self, prec):
-        return self._eval_rewrite_as_log(self.args[0])._eval_evalf(prec)
+        import mpmath
+
+        def stable(a):  # max(a, 0) + log1p(e^-|a|): no overflow, no lost digits
+            return max(a, 0) + mpmath.log1p(mpmath.exp(-abs(a)))
+
+        return _mpmath_evalf(stable, self.args[0], prec)
 
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
@@ -166,7 +171,7 @@ class logsumexp(Function):  # noqa: N801
         args = self.args
         shift = sympy.Max(*args)
         stable = shift + sympy.log(sum(sympy.exp(a - shift) for a in args))
-        return stable._eval_evalf(prec)
+        return _adaptive_evalf(stable, prec)
 
     def _eval_is_extended_real(self):
         if all(a.is_extended_real for a in self.args):
@@ -177,6 +182,103 @@ class logsumexp(Function):  # noqa: N801
         return r"\operatorname{logsumexp}\left(%s\right)" % ", ".join(
             printer._print(a) for a in self.args
         )
+
+
+def _mpmath_evalf(fn, arg: sympy.Expr, prec: int):
+    """fn (an mpmath function of one mpf) at ``arg`` to ``prec`` bits, or None when the
+    argument is not a real number; mpmath's log1p/expm1 keep the digits SymPy's
+    evalf of ln(1 + tiny) loses."""
+    import mpmath
+    from mpmath.libmp import prec_to_dps
+
+    value = arg.evalf(prec_to_dps(prec) + 5)
+    if not value.is_Float:
+        return None
+    with mpmath.workprec(prec + 20):
+        result = fn(value._to_mpmath(prec + 20))
+    if isinstance(result, mpmath.mpc):  # outside the real domain (log1p(-2))
+        return None
+    return sympy.Float._new(result._mpf_, prec)
+
+
+def _adaptive_evalf(expr: sympy.Expr, prec: int) -> sympy.Expr:
+    """``expr`` to ``prec`` bits through SymPy's adaptive evalf, which raises the working
+    precision where 1 + x or e^x - 1 would otherwise cancel (the whole point of these
+    two functions)."""
+    from mpmath.libmp import prec_to_dps
+
+    return expr.evalf(prec_to_dps(prec))
+
+
+class log1p(Function):  # noqa: N801
+    """ln(1 + x), written so that a computer keeps its digits when x is tiny."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return S.Zero
+        if x.is_Float:
+            return sympy.log(1 + x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return sympy.log(1 + x)
+
+    _eval_rewrite_as_tractable = _eval_rewrite_as_log
+
+    def _eval_evalf(self, prec):
+        import mpmath
+
+        return _mpmath_evalf(mpmath.log1p, self.args[0], prec)
+
+    def _eval_is_extended_real(self):
+        x = self.args[0]
+        if x.is_extended_real and (x + 1).is_extended_positive:
+            return True
+        return None
+
+    def _latex(self, printer, exp=None):
+        body = r"\operatorname{log1p}\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+
+class expm1(Function):  # noqa: N801
+    """e^x - 1, written so that a computer keeps its digits when x is tiny."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return S.Zero
+        if x.is_Float:
+            return sympy.exp(x) - 1
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return sympy.exp(x) - 1
+
+    _eval_rewrite_as_tractable = _eval_rewrite_as_exp
+
+    def _eval_evalf(self, prec):
+        import mpmath
+
+        return _mpmath_evalf(mpmath.expm1, self.args[0], prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _latex(self, printer, exp=None):
+        body = r"\operatorname{expm1}\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
 
 
 def log10(x: sympy.Expr) -> sympy.Expr:
@@ -244,4 +346,8 @@ class cbrt(Function):  # noqa: N801
 
 #: Classes defined here, for printers and the table resolver.
 CUSTOM_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "logsumexp": logsumexp,
+<<<<<<< HEAD
                     "cbrt": cbrt}
+=======
+                    "log1p": log1p, "expm1": expm1}
+>>>>>>> notebook

@@ -118,6 +118,8 @@ FUNCTIONS: dict[str, Callable[..., Array]] = {
     "log": np.log,
     "log10": np.log10,
     "log2": np.log2,
+    "log1p": np.log1p,
+    "expm1": np.expm1,
     "sqrt": np.sqrt,
     "cbrt": np.cbrt,
     # trigonometric

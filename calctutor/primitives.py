@@ -241,6 +241,13 @@ _EXP_LOG: tuple[Primitive, ...] = (
               "log_b u = ln u / ln b, so its derivative is 1/(u ln b).", domain="u > 0",
               sugar=True, conditions=_POSITIVE,
               mistakes=(_m("log_rule", "1/u", "forgot the factor 1/ln(b)"),)),
+    Primitive("log1p", "calctutor:log1p", "log1p", ("1/(1+u)",), "log1p rule",
+              "log1p(u) = ln(1 + u), so its derivative is 1/(1 + u); computed without "
+              "rounding 1 + u, it keeps every digit when u is tiny.", domain="u > -1",
+              mistakes=(_m("missing_chain_factor", "1/u", "differentiated it as ln(u)"),)),
+    Primitive("expm1", "calctutor:expm1", "expm1", ("exp(u)",), "expm1 rule",
+              "expm1(u) = e^u - 1, so its derivative is e^u; computed without subtracting "
+              "1 at the end, it keeps every digit when u is tiny."),
     Primitive("sqrt", "sympy:sqrt", "sqrt", ("1/(2*sqrt(u))",), "square root rule",
               "sqrt(u) = u^(1/2), so by the power rule its derivative is 1/(2 sqrt(u)).",
               domain="u >= 0 (derivative needs u > 0)", sugar=True,

@@ -20,20 +20,23 @@ PACKAGE = Path(calctutor.__file__).resolve().parent
 
 #: Highest first. A new top-level module or package must be placed here.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "shells": ("__main__", "entry", "cli", "repl", "tutor", "jupyter", "termio"),
+    "shells": ("__main__", "entry", "cli", "repl", "tutor", "jupyter", "api", "termio"),
     "render": ("render",),
     "commands": ("commands",),
-    "engines": ("steps", "graph", "grading", "matrix", "lessons", "plotting", "progress"),
+    "engines": ("steps", "graph", "grading", "matrix", "lessons", "plotting", "progress",
+                "descent", "stability"),
     "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
     "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit",
-               "__init__", "formatting", "numbers"),
+               "__init__", "formatting", "numbers", "settings"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the
 #: other functions SymPy lacks (``mathfuncs``), and their ``fdiff`` reads the row's
 #: formula from the table when SymPy differentiates, so ``sympy.diff`` agrees with the
 #: table by construction. That lookup happens at differentiation time, never on import.
-ALLOWED_UPWARD = {("mathfuncs", "rules")}
+#: And ``%load_ext calctutor``: IPython looks the extension hook up on the top-level
+#: package, which forwards to the notebook shell lazily (inside the hook, never on import).
+ALLOWED_UPWARD = {("mathfuncs", "rules"), ("__init__", "jupyter")}
 
 RANK = {unit: rank for rank, units in enumerate(reversed(LAYERS.values())) for unit in units}
 NAME = {unit: layer for layer, units in LAYERS.items() for unit in units}

@@ -14,7 +14,7 @@ Range = Annotated[str | None, typer.Option("--range", help="x-range as LO,HI, e.
 Width = Annotated[int | None, typer.Option("--width", min=30, max=240,
                                             help="Plot width in columns (default: the terminal's).")]
 Height = Annotated[int | None, typer.Option("--height", min=8, max=80, help="Plot height in rows.")]
-Save = Annotated[str | None, typer.Option("--save", help="Also write the plot to FILE (.svg, .html or .txt).")]
+Save = Annotated[str | None, typer.Option("--save", help="Also write the plot to FILE: .svg, .png or .pdf (matplotlib, the [plots] extra), or the terminal picture as .html or .txt.")]
 
 
 @app.command("plot")
@@ -55,8 +55,7 @@ def plot_command(
 def save_figures(figures, path: str) -> None:
     import sys
 
-    from calctutor.render.drawing import draw
-    from calctutor.render.save import save_drawings
+    from calctutor.render.save import save_plot
 
-    target = save_drawings([draw(f) for f in figures], path)
+    target = save_plot(figures, path)
     sys.stderr.write(f"saved the plot to {target}\n")

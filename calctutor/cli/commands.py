@@ -12,6 +12,9 @@ from calctutor.cli import cmd_limit  # noqa: F401
 from calctutor.cli import cmd_integrate  # noqa: F401
 from calctutor.cli import cmd_plot  # noqa: F401
 from calctutor.cli import cmd_graph  # noqa: F401
+from calctutor.cli import cmd_descend  # noqa: F401
+from calctutor.cli import cmd_stable  # noqa: F401
 from calctutor.cli import cmd_repl  # noqa: F401
 from calctutor.cli import cmd_lesson  # noqa: F401
 from calctutor.cli import cmd_progress  # noqa: F401
+from calctutor.cli import cmd_config  # noqa: F401

@@ -28,9 +28,28 @@ def read_expression(text: str) -> str:
     return text
 
 
+#: Where :func:`emit` hands results instead of printing them (see :func:`captured`).
+_SINK: list | None = None
+
+
+@contextlib.contextmanager
+def captured() -> Iterator[list]:
+    """Collect ``(result, view)`` pairs instead of printing: how the Python API and the
+    notebook magics run the very same command functions and display the result richly."""
+    global _SINK
+    previous, _SINK = _SINK, []
+    try:
+        yield _SINK
+    finally:
+        _SINK = previous
+
+
 def emit(result: Any, view: ModuleType, *, as_json: bool = False, plain: bool = False,
          latex: bool = False) -> None:
     """Print ``result`` with the renderer module ``view`` in the requested format."""
+    if _SINK is not None:
+        _SINK.append((result, view))
+        return
     if as_json:
         sys.stdout.write(dump_json(view.to_json(result)) + "\n")
         return

@@ -8,7 +8,10 @@ from pathlib import Path
 from calctutor.errors import CalcError
 from calctutor.render.drawing import Drawing, to_rich
 
-FORMATS = (".svg", ".html", ".htm", ".txt")
+#: .svg/.png/.pdf are real plots drawn by matplotlib (the [plots] extra, see
+#: :mod:`calctutor.render.figure_file`); .html/.txt keep the terminal picture.
+FORMATS = (".svg", ".png", ".pdf", ".html", ".htm", ".txt")
+TERMINAL_FORMATS = (".html", ".htm", ".txt")
 
 
 def check_path(path: str) -> Path:
@@ -19,15 +22,36 @@ def check_path(path: str) -> Path:
                         hint="for example --save plot.svg")
     if not target.parent.exists():
         raise CalcError(f"the folder {str(target.parent)!r} does not exist")
+    if target.suffix.lower() not in TERMINAL_FORMATS:
+        from calctutor.render.figure_file import require_matplotlib
+
+        require_matplotlib()
     return target
 
 
+def save_plot(figures, path: str) -> Path:
+    """Write figures to ``path``: a matplotlib image (.svg/.png/.pdf) or the terminal
+    picture (.html/.txt)."""
+    target = check_path(path)
+    if target.suffix.lower() in TERMINAL_FORMATS:
+        from calctutor.render.drawing import draw
+
+        return save_drawings([draw(f) for f in figures], path)
+    from calctutor.render.figure_file import save_figures
+
+    return save_figures(figures, target)
+
+
 def save_drawings(drawings: list[Drawing], path: str, title: str = "calctutor") -> Path:
-    """Write coloured drawings (SVG/HTML) or their plain text (TXT) to ``path``."""
+    """Write the terminal picture: coloured HTML, or plain text (TXT), to ``path``."""
     from rich.console import Console, Group
 
-    target = check_path(path)
+    target = Path(path).expanduser()
     suffix = target.suffix.lower()
+    if suffix not in TERMINAL_FORMATS:
+        raise CalcError(f"the terminal picture is saved as {', '.join(TERMINAL_FORMATS)}, "
+                        f"not {suffix or str(path)!r}; images come from save_plot")
+    target = check_path(path)
     if suffix == ".txt":
         text = "\n\n".join(d.text() for d in drawings)
         try:
@@ -40,10 +64,7 @@ def save_drawings(drawings: list[Drawing], path: str, title: str = "calctutor") 
                       color_system="truecolor", emoji=False, highlight=False)
     console.print(Group(*[to_rich(d) for d in drawings]))
     try:
-        if suffix == ".svg":
-            console.save_svg(str(target), title=title)
-        else:
-            console.save_html(str(target))
+        console.save_html(str(target))
     except OSError as exc:
         raise CalcError(f"cannot write {str(target)!r}: {exc.strerror}") from None
     return target
