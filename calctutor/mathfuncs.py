@@ -346,8 +346,4 @@ class cbrt(Function):  # noqa: N801
 
 #: Classes defined here, for printers and the table resolver.
 CUSTOM_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "logsumexp": logsumexp,
-<<<<<<< HEAD
-                    "cbrt": cbrt}
-=======
-                    "log1p": log1p, "expm1": expm1}
->>>>>>> notebook
+                    "cbrt": cbrt, "log1p": log1p, "expm1": expm1}
