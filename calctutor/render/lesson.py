@@ -109,7 +109,8 @@ def example_failed(example, message: str):
                          (example.command_line(), EXPR_STYLE), "\n", (message, NOTE_STYLE))
 
 
-def problem(problem, label: str, *, review: bool = False, lesson_title: str = "", box: int = 0):
+def problem(problem, label: str, *, review: bool = False, lesson_title: str = "",
+            recall: float | None = None):
     from rich.console import Group
     from rich.markdown import Markdown
     from rich.panel import Panel
@@ -120,7 +121,8 @@ def problem(problem, label: str, *, review: bool = False, lesson_title: str = ""
     title = f"Exercise {label}"
     if review:
         title += f" · review: {lesson_title}"
-    sub = f"skill: {problem.exercise.skill}" + (f" · box {box}" if box else "")
+    sub = f"skill: {problem.exercise.skill}" + (
+        f" · recall {recall:.0%}" if recall is not None else "")
     body = Group(Markdown(problem.statement),
                  Text(f"Type {TASKS[problem.task]}.", style=NOTE_STYLE))
     return Panel(body, title=f"[bold]{title}[/bold]", subtitle=sub, title_align="left",
