@@ -28,7 +28,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
     "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit",
-               "__init__", "formatting", "numbers", "settings"),
+               "__init__", "formatting", "numbers", "settings", "asciitext"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the
 #: other functions SymPy lacks (``mathfuncs``), and their ``fdiff`` reads the row's

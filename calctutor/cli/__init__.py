@@ -18,7 +18,22 @@ app.info.cls = ExpressionArgvGroup
 
 def main() -> None:
     """Console-script entry point."""
+    import sys
+
+    from calctutor.termio import wants_plain
+
+    if wants_plain("--plain" in sys.argv[1:]):
+        _plain_usage_messages()
     app(prog_name="calctutor")
+
+
+def _plain_usage_messages() -> None:
+    """Typer's help and usage errors through the plain console too (ASCII, wrapped)."""
+    from typer import rich_utils
+
+    from calctutor.termio import console
+
+    rich_utils._get_rich_console = lambda stderr=False: console(plain=True, stderr=stderr)
 
 
 __all__ = ["app", "main"]

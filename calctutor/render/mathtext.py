@@ -16,8 +16,23 @@ LAYER_STYLE = "yellow"
 
 
 def pretty(expr: sympy.Expr, unicode: bool = True, width: int = 100) -> str:
-    """SymPy's 2-D pretty form (ASCII when ``unicode`` is False)."""
+    """SymPy's 2-D pretty form (ASCII when ``unicode`` is False); in plain output
+    (:func:`calctutor.asciitext.linear_math`) the one-line form instead."""
+    from calctutor.asciitext import linear_math
+
+    if linear_math():
+        return linear(expr)
     return sympy.pretty(expr, use_unicode=unicode, num_columns=width, wrap_line=False)
+
+
+def linear(expr) -> str:
+    """One line in our input syntax, also for an equation and a matrix."""
+    if isinstance(expr, sympy.Equality):
+        return f"{linear(expr.lhs)} = {linear(expr.rhs)}"
+    if isinstance(expr, sympy.MatrixBase):
+        return "[" + ", ".join("[" + ", ".join(to_input(v) for v in row) + "]"
+                               for row in expr.tolist()) + "]"
+    return to_input(expr)
 
 
 def inline(expr: sympy.Expr) -> str:

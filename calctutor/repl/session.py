@@ -39,8 +39,8 @@ from calctutor.repl.transcript import Printer, Transcript
 PROMPT = "calctutor> "
 #: wall-clock limit for one input line (a pathological input cannot hang the session)
 LINE_TIME_LIMIT = DEFAULT_TIMEOUT_SECONDS
-BANNER = (f"calctutor {__version__} · type a function (3x^2 sin x) to see its derivative"
-          " · :help · Ctrl-D leaves")
+BANNER = (f"calctutor {__version__}", "type a function (3x^2 sin x) to see its derivative",
+          ":help", "Ctrl-D leaves")
 WARM_MODULES = (
     "sympy", "calctutor.parsing", "calctutor.commands.parse", "calctutor.render.parse",
     "calctutor.points", "calctutor.timeouts", "rich.console", "rich.text", "rich.table",
@@ -151,6 +151,9 @@ class Repl:
         from calctutor.termio import wants_plain
 
         self.plain = wants_plain(plain)
+        from calctutor.asciitext import set_linear_math
+
+        set_linear_math(self.plain)
         self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich"),
                            registry=REGISTRY, transcript=Transcript(prompt=PROMPT))
         self.reported: list[str] = []
@@ -167,8 +170,8 @@ class Repl:
             include_default_pygments_style=False,
             multiline=True,
             key_bindings=key_bindings(),
-            prompt_continuation=lambda width, line, wrap: "… ".rjust(width),
-            bottom_toolbar=lambda: toolbar_text(self.ctx.state, self.warmup.ready),
+            prompt_continuation=lambda width, line, wrap: ("... " if self.plain else "… ").rjust(width),
+            bottom_toolbar=lambda: self._plain_parts(toolbar_text(self.ctx.state, self.warmup.ready)),
             input_processors=[HighlightMatchingBracketProcessor(chars="[](){}")],
             color_depth=ColorDepth.MONOCHROME if self.plain else None,
             input=input,
@@ -187,8 +190,20 @@ class Repl:
 
     def _write(self, text: str, style: str = "") -> None:
         """Light output (banner, notices) through prompt_toolkit: no Rich needed yet."""
+        if self.plain:
+            from calctutor.termio import plain_text
+
+            text = plain_text(text)
         print_formatted_text(FormattedText([(style, text)]), output=self.session.output,
                              style=self.session.style)
+
+    def _plain_parts(self, parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Formatted text in ASCII when the session is plain (the toolbar)."""
+        if not self.plain:
+            return parts
+        from calctutor.asciitext import to_ascii
+
+        return [(style, to_ascii(text)) for style, text in parts]
 
     def _printer(self) -> Printer:
         if self.printer is None:
@@ -214,7 +229,9 @@ class Repl:
     # ── the loop ─────────────────────────────────────────────────────────────────────
     def run(self, banner: bool = True) -> int:
         if banner:
-            self._write(BANNER, "" if self.plain else "ansibrightblack")
+            from calctutor.asciitext import sep
+
+            self._write(sep().join(BANNER), "" if self.plain else "ansibrightblack")
         while not self.ctx.quit:
             for notice in self.ctx.notices:
                 self._write(notice, "" if self.plain else "ansiyellow")
