@@ -1,6 +1,6 @@
 """SymPy functions that SymPy lacks but machine learning uses: sigmoid, relu, softplus,
-logsumexp and the real cube root cbrt — plus the spellings log10 and log2, which SymPy
-rewrites into other forms.
+logsumexp, gelu and the real cube root cbrt — plus the spellings log10 and log2, which
+SymPy rewrites into other forms.
 
 The derivative of each (``fdiff``) is read from the primitives table through
 :func:`calctutor.rules.local_derivative`, so ``sympy.diff`` and our own engines agree by
@@ -291,6 +291,12 @@ def log2(x: sympy.Expr) -> sympy.Expr:
     return sympy.log(x, 2)
 
 
+def _tidy_root(root: sympy.Expr, x: sympy.Expr) -> sympy.Expr:
+    """A number's cube root with its powers of one base combined: (8 sqrt(2))^(1/3) is
+    2*2^(1/6), not SymPy's 2^(1/3)*2^(5/6), which would print as a different tree."""
+    return sympy.powsimp(root) if x.is_number else root
+
+
 class cbrt(Function):  # noqa: N801
     """The real cube root: cbrt(-8) = -2, where SymPy's (-8)^(1/3) is the complex
     principal root 1 + sqrt(3) i. A learner means the real one.
@@ -305,9 +311,9 @@ class cbrt(Function):  # noqa: N801
     @classmethod
     def eval(cls, x):
         if x.is_extended_nonnegative:
-            return sympy.Pow(x, sympy.Rational(1, 3))
+            return _tidy_root(sympy.Pow(x, sympy.Rational(1, 3)), x)
         if x.is_extended_negative:
-            return -sympy.Pow(-x, sympy.Rational(1, 3))
+            return -_tidy_root(sympy.Pow(-x, sympy.Rational(1, 3)), x)
         if x.is_Mul and x.args[0].is_Number and x.args[0].is_negative:
             return -cls(-x)  # cbrt(-2x) = -cbrt(2x): the cube root is odd
         return None
@@ -344,6 +350,53 @@ class cbrt(Function):  # noqa: N801
         return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
-#: Classes defined here, for printers and the table resolver.
-CUSTOM_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "logsumexp": logsumexp,
-                    "cbrt": cbrt, "log1p": log1p, "expm1": expm1}
+class gelu(Function):  # noqa: N801 - the name is the user-facing function name
+    """The Gaussian error linear unit: gelu(x) = x Phi(x) = x/2 (1 + erf(x/sqrt(2)))."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return S.Zero
+        if x is S.Infinity:
+            return S.Infinity
+        if x is S.NegativeInfinity:
+            return S.Zero
+        if x.is_Float:
+            return _gelu_erf(x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite_as_erf(self, x, **kwargs):
+        return _gelu_erf(x)
+
+    # erf has no closed form in exponentials: the erf form is as far as a rewrite goes
+    _eval_rewrite_as_exp = _eval_rewrite_as_erf
+    _eval_rewrite_as_tractable = _eval_rewrite_as_erf
+
+    def _eval_evalf(self, prec):
+        return _gelu_erf(self.args[0])._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _latex(self, printer):
+        return r"\operatorname{gelu}\left(%s\right)" % printer._print(self.args[0])
+
+    @staticmethod
+    def numpy(x):
+        """The NumPy value (the table row's ``numpy`` reference points here)."""
+        import math
+
+        import numpy as np
+
+        x = np.asarray(x, dtype=float)
+        erf = np.vectorize(math.erf, otypes=[float])
+        return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def _gelu_erf(x):
+    return x / 2 * (1 + sympy.erf(x / sympy.sqrt(2)))

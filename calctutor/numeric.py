@@ -2,8 +2,8 @@
 
 Two things live here:
 
-* :data:`FUNCTIONS` — one NumPy implementation per ``numpy`` key of the table
-  (:mod:`calctutor.primitives`). They follow SymPy's real-valued conventions, so the graph,
+* :func:`function` — the NumPy function a table row's ``numpy`` reference names
+  (:mod:`calctutor.primitives`); the ones NumPy lacks are written here. They follow SymPy's real-valued conventions, so the graph,
   the grader and SymPy agree: ``step(0) = 1/2`` (SymPy's ``Heaviside``), ``sign(0) = 0``,
   ``acot(x)`` in (-pi/2, pi/2] with ``acot(0) = pi/2``, and the real inverse of
   ``sec``/``csc``. Outside a function's real domain the value is NaN (never a complex
@@ -16,7 +16,7 @@ Two things live here:
   :func:`calctutor.rules.local_derivative` becomes something that runs on arrays of
   points; :func:`local_derivative_fn` does exactly that, with caching.
 
-No ``eval``, no ``lambdify``: the tape calls the functions in :data:`FUNCTIONS` directly.
+No ``eval``, no ``lambdify``: the tape calls the table's NumPy functions directly.
 """
 
 from __future__ import annotations
@@ -35,26 +35,26 @@ from calctutor.primitives import OPERATORS, PRIMITIVES
 Array = np.ndarray
 
 
-# ── NumPy implementations, keyed by the table's ``numpy`` field ─────────────────────
-def _sigmoid(x):
+# ── NumPy implementations the table's ``numpy`` references point at ───────────────
+def sigmoid(x):
     # e = exp(-|x|) never overflows; pick the algebraically equal form per sign.
     e = np.exp(-np.abs(x))
     return np.where(np.asarray(x) >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _relu(x):
+def relu(x):
     return np.maximum(x, 0.0)
 
 
-def _softplus(x):
+def softplus(x):
     return np.logaddexp(0.0, x)
 
 
-def _heaviside(x):
+def heaviside(x):
     return np.heaviside(x, 0.5)  # SymPy's Heaviside(0) is 1/2
 
 
-def _logsumexp(*args):
+def logsumexp(*args):
     if len(args) == 1:
         return np.asarray(args[0], dtype=float) + 0.0
     shift = reduce(np.maximum, args)
@@ -64,34 +64,34 @@ def _logsumexp(*args):
     return safe + np.log(total)
 
 
-def _maximum(*args):
+def maximum(*args):
     return reduce(np.maximum, args)
 
 
-def _minimum(*args):
+def minimum(*args):
     return reduce(np.minimum, args)
 
 
-def _add(*args):
+def add(*args):
     return reduce(np.add, args)
 
 
-def _multiply(*args):
+def multiply(*args):
     return reduce(np.multiply, args)
 
 
-def _arccot(x):
+def arccot(x):
     x = np.asarray(x, dtype=float)
     with np.errstate(divide="ignore"):
         return np.where(x == 0, np.pi / 2, np.arctan(1.0 / x))
 
 
-def _arcsec(x):
+def arcsec(x):
     with np.errstate(divide="ignore"):
         return np.arccos(1.0 / np.asarray(x, dtype=float))
 
 
-def _arccsc(x):
+def arccsc(x):
     with np.errstate(divide="ignore"):
         return np.arcsin(1.0 / np.asarray(x, dtype=float))
 
@@ -104,74 +104,47 @@ def _recip(fn):
     return inner
 
 
-#: NumPy function for every ``numpy`` key in the primitives table (and nothing else).
-FUNCTIONS: dict[str, Callable[..., Array]] = {
-    # operators
-    "add": _add,
-    "subtract": np.subtract,
-    "negative": np.negative,
-    "multiply": _multiply,
-    "divide": np.divide,
-    "power": np.power,
-    # exponentials and logarithms
-    "exp": np.exp,
-    "log": np.log,
-    "log10": np.log10,
-    "log2": np.log2,
-    "log1p": np.log1p,
-    "expm1": np.expm1,
-    "sqrt": np.sqrt,
-    "cbrt": np.cbrt,
-    # trigonometric
-    "sin": np.sin,
-    "cos": np.cos,
-    "tan": np.tan,
-    "sec": _recip(np.cos),
-    "csc": _recip(np.sin),
-    "cot": _recip(np.tan),
-    "arcsin": np.arcsin,
-    "arccos": np.arccos,
-    "arctan": np.arctan,
-    "arcsec": _arcsec,
-    "arccsc": _arccsc,
-    "arccot": _arccot,
-    # hyperbolic
-    "sinh": np.sinh,
-    "cosh": np.cosh,
-    "tanh": np.tanh,
-    "sech": _recip(np.cosh),
-    "csch": _recip(np.sinh),
-    "coth": _recip(np.tanh),
-    "arcsinh": np.arcsinh,
-    "arccosh": np.arccosh,
-    "arctanh": np.arctanh,
-    # pieces and machine learning
-    "absolute": np.absolute,
-    "sign": np.sign,
-    "heaviside": _heaviside,
-    "sigmoid": _sigmoid,
-    "relu": _relu,
-    "softplus": _softplus,
-    "maximum": _maximum,
-    "minimum": _minimum,
-    "logsumexp": _logsumexp,
-}
-
-#: Keys whose NumPy function takes any number of arguments.
-VARIADIC = frozenset({"add", "multiply", "maximum", "minimum", "logsumexp"})
+sec = _recip(np.cos)
+csc = _recip(np.sin)
+cot = _recip(np.tan)
+sech = _recip(np.cosh)
+csch = _recip(np.sinh)
+coth = _recip(np.tanh)
 
 
-def function(key: str) -> Callable[..., Array]:
-    """The NumPy function for a table row's ``numpy`` key."""
+@lru_cache(maxsize=None)
+def function(reference: str) -> Callable[..., Array]:
+    """The NumPy function a table row refers to (its ``numpy`` field).
+
+    ``"numpy:sin"`` is ``numpy.sin``; ``"calctutor.numeric:sigmoid"`` a function of this
+    module; ``"calctutor.mathfuncs:gelu.numpy"`` an attribute of a class; ``"math:erf"``
+    a scalar function of the standard library, vectorised over arrays.
+    """
+    import importlib
+
+    module_name, _, path = reference.partition(":")
+    if not module_name.startswith(("numpy", "math", "calctutor.")) or not path:
+        raise KeyError(f"not a NumPy function reference: {reference!r}")
     try:
-        return FUNCTIONS[key]
-    except KeyError:
-        raise KeyError(f"no NumPy implementation for table key {key!r}") from None
+        target = importlib.import_module(module_name)
+        for attr in path.split("."):
+            target = getattr(target, attr)
+    except (ImportError, AttributeError):
+        raise KeyError(f"no NumPy function at {reference!r}") from None
+    if module_name == "math":
+        return np.vectorize(target, otypes=[float])
+    return target
 
 
-def missing_keys() -> set[str]:
-    """Table ``numpy`` keys without an implementation here (empty when all is well)."""
-    return {row.numpy for row in (*PRIMITIVES, *OPERATORS)} - set(FUNCTIONS)
+def unresolved() -> set[str]:
+    """Table ``numpy`` references that name no function (empty when all is well)."""
+    bad = set()
+    for row in (*PRIMITIVES, *OPERATORS):
+        try:
+            function(row.numpy)
+        except KeyError:
+            bad.add(row.numpy)
+    return bad
 
 
 # ── the expression compiler ─────────────────────────────────────────────────────────
@@ -273,7 +246,7 @@ class _Compiler:
         if not e.free_symbols:
             return self.const(constant_value(e))
         if e.is_Add:
-            return self.emit(_add, tuple(self.compile(a) for a in e.args))
+            return self.emit(add, tuple(self.compile(a) for a in e.args))
         if e.is_Mul:
             num = [a for a in e.args if not _is_reciprocal(a)]
             den = [a.base for a in e.args if _is_reciprocal(a)]
@@ -298,7 +271,7 @@ class _Compiler:
     def _product(self, factors: list[sympy.Expr]) -> int:
         if len(factors) == 1:
             return self.compile(factors[0])
-        return self.emit(_multiply, tuple(self.compile(f) for f in factors))
+        return self.emit(multiply, tuple(self.compile(f) for f in factors))
 
     def _power(self, base: sympy.Expr, exp: sympy.Expr) -> int:
         if base is sympy.E:

@@ -22,7 +22,7 @@ Formula variables:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "Condition",
@@ -97,19 +97,18 @@ class Primitive:
 
     name: str  # canonical name in our input syntax
     sympy: str  # "sympy:<attr>" or "calctutor:<attr>" (resolved lazily)
-    numpy: str  # key in calctutor.numeric.FUNCTIONS
+    numpy: str  # the NumPy function: "numpy:sin", "calctutor.numeric:sigmoid", "math:erf"
     derivatives: tuple[str, ...]  # local derivative per argument (see module docstring)
     rule: str  # the rule's name, as a teacher would cite it
     explanation: str  # one line: why the rule holds or what to remember
     domain: str = "all real numbers"
-    arity: int = 1  # -1: any number of arguments (at least one)
+    arity: int = 1  # -1: any number of arguments (at least ``min_args``)
+    min_args: int = 1  # the fewest arguments a variadic row accepts
     aliases: tuple[str, ...] = ()
     inverse: str | None = None  # name of the inverse function, for sin^-1(x)
     mistakes: tuple[Mistake, ...] = ()
     sugar: bool = False  # parse-only spelling: SymPy rewrites it into other rows
     kind: str = "function"  # "function" or "operator"
-    latex: str | None = None
-    tags: tuple[str, ...] = field(default=())
     #: where the function is defined (every condition must hold); empty: all reals
     conditions: tuple[Condition, ...] = ()
     #: extra conditions for the derivative to exist (sqrt: u > 0)
@@ -137,26 +136,26 @@ _OUTSIDE_OPEN = (Condition("u^2 - 1", ">", "|its argument| > 1"),)
 # ── Operators ───────────────────────────────────────────────────────────────────────
 # u, v are the operands. Sums and products with more operands apply the rule pairwise.
 OPERATORS: tuple[Primitive, ...] = (
-    Primitive("add", "sympy:Add", "add", ("1", "1"), "sum rule",
+    Primitive("add", "sympy:Add", "calctutor.numeric:add", ("1", "1"), "sum rule",
               "The derivative of a sum is the sum of the derivatives.", arity=2,
               kind="operator", mistakes=(_m("sign", "-1", "flipped the sign of a term"),)),
-    Primitive("sub", "sympy:Add", "subtract", ("1", "-1"), "difference rule",
+    Primitive("sub", "sympy:Add", "numpy:subtract", ("1", "-1"), "difference rule",
               "The derivative of a difference is the difference of the derivatives.",
               arity=2, kind="operator",
               mistakes=(_m("sign", "1", "added the derivative of a subtracted term"),)),
-    Primitive("neg", "sympy:Mul", "negative", ("-1",), "constant multiple rule",
+    Primitive("neg", "sympy:Mul", "numpy:negative", ("-1",), "constant multiple rule",
               "Negation is multiplication by the constant -1.", kind="operator"),
-    Primitive("mul", "sympy:Mul", "multiply", ("v", "u"), "product rule",
+    Primitive("mul", "sympy:Mul", "calctutor.numeric:multiply", ("v", "u"), "product rule",
               "(f g)' = f' g + f g': each factor takes its turn being differentiated.",
               arity=2, kind="operator",
               mistakes=(_m("product_rule", "0", "dropped one of the two product-rule terms"),)),
-    Primitive("div", "sympy:Mul", "divide", ("1/v", "-u/v^2"), "quotient rule",
+    Primitive("div", "sympy:Mul", "numpy:divide", ("1/v", "-u/v^2"), "quotient rule",
               "(f/g)' = (f' g - f g') / g^2: low d-high minus high d-low, over low squared.",
               domain="denominator not zero", arity=2, kind="operator",
               conditions=(Condition("v", "!=", "its denominator to be nonzero"),),
               mistakes=(_m("quotient_rule", "u/v^2", "reversed the numerator (f g' - f' g)"),
                         _m("quotient_rule", "-u/v", "forgot to square the denominator"))),
-    Primitive("pow", "sympy:Pow", "power", ("v*u^(v-1)", "u^v*ln(u)"), "power rule",
+    Primitive("pow", "sympy:Pow", "numpy:power", ("v*u^(v-1)", "u^v*ln(u)"), "power rule",
               "d/du u^n = n u^(n-1): bring the exponent down, lower it by one.",
               # Powers are checked by calctutor.pointvalue itself (the rule depends on
               # the exponent: 0 to a negative power, even roots of negatives, u > 0 for
@@ -225,35 +224,34 @@ def rule(key: str) -> Rule:
 
 # ── Exponentials and logarithms ─────────────────────────────────────────────────────
 _EXP_LOG: tuple[Primitive, ...] = (
-    Primitive("exp", "sympy:exp", "exp", ("exp(u)",), "exponential rule",
+    Primitive("exp", "sympy:exp", "numpy:exp", ("exp(u)",), "exponential rule",
               "e^u is its own derivative: its slope equals its height.",
-              latex=r"e^{u}",
               mistakes=(_m("exp_rule", "u*exp(u-1)", "treated e^u with the power rule"),)),
-    Primitive("ln", "sympy:log", "log", ("1/u",), "natural log rule",
+    Primitive("ln", "sympy:log", "numpy:log", ("1/u",), "natural log rule",
               "d/du ln u = 1/u: the log's slope falls off as its input grows.",
               domain="u > 0", aliases=("log",), conditions=_POSITIVE,
               mistakes=(_m("log_rule", "1/u^2", "gave 1/u^2 for the log's derivative"),)),
-    Primitive("log10", "calctutor:log10", "log10", ("1/(u*ln(10))",), "logarithm base b rule",
+    Primitive("log10", "calctutor:log10", "numpy:log10", ("1/(u*ln(10))",), "logarithm base b rule",
               "log_b u = ln u / ln b, so its derivative is 1/(u ln b).", domain="u > 0",
               sugar=True, conditions=_POSITIVE,
               mistakes=(_m("log_rule", "1/u", "forgot the factor 1/ln(b)"),)),
-    Primitive("log2", "calctutor:log2", "log2", ("1/(u*ln(2))",), "logarithm base b rule",
+    Primitive("log2", "calctutor:log2", "numpy:log2", ("1/(u*ln(2))",), "logarithm base b rule",
               "log_b u = ln u / ln b, so its derivative is 1/(u ln b).", domain="u > 0",
               sugar=True, conditions=_POSITIVE,
               mistakes=(_m("log_rule", "1/u", "forgot the factor 1/ln(b)"),)),
-    Primitive("log1p", "calctutor:log1p", "log1p", ("1/(1+u)",), "log1p rule",
+    Primitive("log1p", "calctutor:log1p", "numpy:log1p", ("1/(1+u)",), "log1p rule",
               "log1p(u) = ln(1 + u), so its derivative is 1/(1 + u); computed without "
               "rounding 1 + u, it keeps every digit when u is tiny.", domain="u > -1",
               mistakes=(_m("missing_chain_factor", "1/u", "differentiated it as ln(u)"),)),
-    Primitive("expm1", "calctutor:expm1", "expm1", ("exp(u)",), "expm1 rule",
+    Primitive("expm1", "calctutor:expm1", "numpy:expm1", ("exp(u)",), "expm1 rule",
               "expm1(u) = e^u - 1, so its derivative is e^u; computed without subtracting "
               "1 at the end, it keeps every digit when u is tiny."),
-    Primitive("sqrt", "sympy:sqrt", "sqrt", ("1/(2*sqrt(u))",), "square root rule",
+    Primitive("sqrt", "sympy:sqrt", "numpy:sqrt", ("1/(2*sqrt(u))",), "square root rule",
               "sqrt(u) = u^(1/2), so by the power rule its derivative is 1/(2 sqrt(u)).",
               domain="u >= 0 (derivative needs u > 0)", sugar=True,
               conditions=_NONNEGATIVE, derivative_conditions=_POSITIVE,
               mistakes=(_m("power_rule", "sqrt(u)/2", "did not lower the exponent 1/2"),)),
-    Primitive("cbrt", "calctutor:cbrt", "cbrt", ("1/(3*cbrt(u)^2)",), "cube root rule",
+    Primitive("cbrt", "calctutor:cbrt", "numpy:cbrt", ("1/(3*cbrt(u)^2)",), "cube root rule",
               "cbrt(u) is the real cube root (cbrt(-8) = -2); its derivative is 1/(3 cbrt(u)^2).",
               domain="all real numbers (derivative undefined at u = 0)",
               derivative_conditions=_NONZERO),
@@ -261,50 +259,50 @@ _EXP_LOG: tuple[Primitive, ...] = (
 
 # ── Trigonometric ───────────────────────────────────────────────────────────────────
 _TRIG: tuple[Primitive, ...] = (
-    Primitive("sin", "sympy:sin", "sin", ("cos(u)",), "sine rule",
+    Primitive("sin", "sympy:sin", "numpy:sin", ("cos(u)",), "sine rule",
               "The slope of sin is cos: sin climbs fastest where it crosses zero.",
               inverse="asin",
               mistakes=(_m("wrong_outer_derivative", "-cos(u)", "gave -cos for the derivative of sin"),)),
-    Primitive("cos", "sympy:cos", "cos", ("-sin(u)",), "cosine rule",
+    Primitive("cos", "sympy:cos", "numpy:cos", ("-sin(u)",), "cosine rule",
               "The slope of cos is -sin: cos starts falling as u leaves 0.",
               inverse="acos",
               mistakes=(_m("wrong_outer_derivative", "sin(u)", "gave sin (lost the minus sign) for cos"),)),
-    Primitive("tan", "sympy:tan", "tan", ("sec(u)^2",), "tangent rule",
+    Primitive("tan", "sympy:tan", "numpy:tan", ("sec(u)^2",), "tangent rule",
               "d/du tan u = sec^2 u = 1 + tan^2 u.", domain="cos(u) != 0", inverse="atan",
               conditions=_COS_NONZERO,
               mistakes=(_m("wrong_outer_derivative", "sec(u)", "gave sec without the square for tan"),)),
-    Primitive("sec", "sympy:sec", "sec", ("sec(u)*tan(u)",), "secant rule",
+    Primitive("sec", "sympy:sec", "calctutor.numeric:sec", ("sec(u)*tan(u)",), "secant rule",
               "d/du sec u = sec u tan u.", domain="cos(u) != 0", inverse="asec",
               conditions=_COS_NONZERO),
-    Primitive("csc", "sympy:csc", "csc", ("-csc(u)*cot(u)",), "cosecant rule",
+    Primitive("csc", "sympy:csc", "calctutor.numeric:csc", ("-csc(u)*cot(u)",), "cosecant rule",
               "d/du csc u = -csc u cot u.", domain="sin(u) != 0", inverse="acsc",
               conditions=_SIN_NONZERO),
-    Primitive("cot", "sympy:cot", "cot", ("-csc(u)^2",), "cotangent rule",
+    Primitive("cot", "sympy:cot", "calctutor.numeric:cot", ("-csc(u)^2",), "cotangent rule",
               "d/du cot u = -csc^2 u.", domain="sin(u) != 0", inverse="acot",
               conditions=_SIN_NONZERO),
 )
 
 # ── Inverse trigonometric ───────────────────────────────────────────────────────────
 _INVERSE_TRIG: tuple[Primitive, ...] = (
-    Primitive("asin", "sympy:asin", "arcsin", ("1/sqrt(1-u^2)",), "arcsine rule",
+    Primitive("asin", "sympy:asin", "numpy:arcsin", ("1/sqrt(1-u^2)",), "arcsine rule",
               "d/du asin u = 1/sqrt(1 - u^2).", domain="-1 <= u <= 1 (derivative: |u| < 1)",
               aliases=("arcsin",), inverse="sin", conditions=_UNIT_CLOSED,
               derivative_conditions=_UNIT_OPEN),
-    Primitive("acos", "sympy:acos", "arccos", ("-1/sqrt(1-u^2)",), "arccosine rule",
+    Primitive("acos", "sympy:acos", "numpy:arccos", ("-1/sqrt(1-u^2)",), "arccosine rule",
               "d/du acos u = -1/sqrt(1 - u^2).", domain="-1 <= u <= 1 (derivative: |u| < 1)",
               aliases=("arccos",), inverse="cos", conditions=_UNIT_CLOSED,
               derivative_conditions=_UNIT_OPEN),
-    Primitive("atan", "sympy:atan", "arctan", ("1/(1+u^2)",), "arctangent rule",
+    Primitive("atan", "sympy:atan", "numpy:arctan", ("1/(1+u^2)",), "arctangent rule",
               "d/du atan u = 1/(1 + u^2).", aliases=("arctan",), inverse="tan"),
-    Primitive("asec", "sympy:asec", "arcsec", ("1/(abs(u)*sqrt(u^2-1))",), "arcsecant rule",
+    Primitive("asec", "sympy:asec", "calctutor.numeric:arcsec", ("1/(abs(u)*sqrt(u^2-1))",), "arcsecant rule",
               "d/du asec u = 1/(|u| sqrt(u^2 - 1)).", domain="|u| >= 1",
               aliases=("arcsec",), inverse="sec", conditions=_OUTSIDE_CLOSED,
               derivative_conditions=_OUTSIDE_OPEN),
-    Primitive("acsc", "sympy:acsc", "arccsc", ("-1/(abs(u)*sqrt(u^2-1))",), "arccosecant rule",
+    Primitive("acsc", "sympy:acsc", "calctutor.numeric:arccsc", ("-1/(abs(u)*sqrt(u^2-1))",), "arccosecant rule",
               "d/du acsc u = -1/(|u| sqrt(u^2 - 1)).", domain="|u| >= 1",
               aliases=("arccsc",), inverse="csc", conditions=_OUTSIDE_CLOSED,
               derivative_conditions=_OUTSIDE_OPEN),
-    Primitive("acot", "sympy:acot", "arccot", ("-1/(1+u^2)",), "arccotangent rule",
+    Primitive("acot", "sympy:acot", "calctutor.numeric:arccot", ("-1/(1+u^2)",), "arccotangent rule",
               "d/du acot u = -1/(1 + u^2).", aliases=("arccot",), inverse="cot",
               # SymPy's real acot takes values in (-pi/2, pi/2]: it jumps at u = 0.
               domain="derivative undefined at u = 0 (acot jumps there; acot(0) = pi/2)",
@@ -317,87 +315,96 @@ _INVERSE_TRIG: tuple[Primitive, ...] = (
 
 # ── Hyperbolic ──────────────────────────────────────────────────────────────────────
 _HYPERBOLIC: tuple[Primitive, ...] = (
-    Primitive("sinh", "sympy:sinh", "sinh", ("cosh(u)",), "hyperbolic sine rule",
+    Primitive("sinh", "sympy:sinh", "numpy:sinh", ("cosh(u)",), "hyperbolic sine rule",
               "d/du sinh u = cosh u (no minus signs, unlike sin).", inverse="asinh"),
-    Primitive("cosh", "sympy:cosh", "cosh", ("sinh(u)",), "hyperbolic cosine rule",
+    Primitive("cosh", "sympy:cosh", "numpy:cosh", ("sinh(u)",), "hyperbolic cosine rule",
               "d/du cosh u = sinh u (no minus sign, unlike cos).", inverse="acosh"),
-    Primitive("tanh", "sympy:tanh", "tanh", ("1-tanh(u)^2",), "tanh rule",
+    Primitive("tanh", "sympy:tanh", "numpy:tanh", ("1-tanh(u)^2",), "tanh rule",
               "d/du tanh u = 1 - tanh^2 u: at most 1, and near 0 once tanh saturates.",
-              inverse="atanh", tags=("activation",),
+              inverse="atanh",
               mistakes=(_m("wrong_outer_derivative", "1+tanh(u)^2", "gave 1 + tanh^2 for tanh"),)),
-    Primitive("sech", "sympy:sech", "sech", ("-sech(u)*tanh(u)",), "hyperbolic secant rule",
+    Primitive("sech", "sympy:sech", "calctutor.numeric:sech", ("-sech(u)*tanh(u)",), "hyperbolic secant rule",
               "d/du sech u = -sech u tanh u."),
-    Primitive("csch", "sympy:csch", "csch", ("-csch(u)*coth(u)",), "hyperbolic cosecant rule",
+    Primitive("csch", "sympy:csch", "calctutor.numeric:csch", ("-csch(u)*coth(u)",), "hyperbolic cosecant rule",
               "d/du csch u = -csch u coth u.", domain="u != 0", conditions=_NONZERO),
-    Primitive("coth", "sympy:coth", "coth", ("1-coth(u)^2",), "hyperbolic cotangent rule",
+    Primitive("coth", "sympy:coth", "calctutor.numeric:coth", ("1-coth(u)^2",), "hyperbolic cotangent rule",
               "d/du coth u = 1 - coth^2 u.", domain="u != 0", conditions=_NONZERO),
-    Primitive("asinh", "sympy:asinh", "arcsinh", ("1/sqrt(u^2+1)",), "inverse hyperbolic sine rule",
+    Primitive("asinh", "sympy:asinh", "numpy:arcsinh", ("1/sqrt(u^2+1)",), "inverse hyperbolic sine rule",
               "d/du asinh u = 1/sqrt(u^2 + 1).", aliases=("arcsinh", "arsinh"), inverse="sinh"),
-    Primitive("acosh", "sympy:acosh", "arccosh", ("1/sqrt(u^2-1)",), "inverse hyperbolic cosine rule",
+    Primitive("acosh", "sympy:acosh", "numpy:arccosh", ("1/sqrt(u^2-1)",), "inverse hyperbolic cosine rule",
               "d/du acosh u = 1/sqrt(u^2 - 1).", domain="u >= 1 (derivative: u > 1)",
               aliases=("arccosh", "arcosh"), inverse="cosh",
               conditions=(Condition("u - 1", ">=", "its argument >= 1"),),
               derivative_conditions=(Condition("u - 1", ">", "its argument > 1"),)),
-    Primitive("atanh", "sympy:atanh", "arctanh", ("1/(1-u^2)",), "inverse hyperbolic tangent rule",
+    Primitive("atanh", "sympy:atanh", "numpy:arctanh", ("1/(1-u^2)",), "inverse hyperbolic tangent rule",
               "d/du atanh u = 1/(1 - u^2).", domain="-1 < u < 1",
               aliases=("arctanh", "artanh"), inverse="tanh", conditions=_UNIT_OPEN),
 )
 
 # ── Pieces, kinks and machine-learning functions ───────────────────────────────────
 _ML: tuple[Primitive, ...] = (
-    Primitive("abs", "sympy:Abs", "absolute", ("sign(u)",), "absolute value rule",
+    Primitive("abs", "sympy:Abs", "numpy:absolute", ("sign(u)",), "absolute value rule",
               "d/du |u| = sign(u) = u/|u|, for u != 0; the corner at 0 has no slope.",
               domain="derivative undefined at u = 0",
               kinks=(Kink("u", "a corner", below="-u", above="u",
                           convention="0",
                           convention_text="the convention abs'(0) = 0, as PyTorch uses"),)),
-    Primitive("sign", "sympy:sign", "sign", ("0",), "sign rule",
+    Primitive("sign", "sympy:sign", "numpy:sign", ("0",), "sign rule",
               "sign is flat on each side of 0, so its derivative is 0 for u != 0.",
               domain="derivative undefined at u = 0",
               kinks=(Kink("u", "a jump from -1 to 1", below="-1",
                           above="1", jump=True, convention="0",
                           convention_text="the convention sign'(0) = 0, as PyTorch uses"),)),
-    Primitive("step", "sympy:Heaviside", "heaviside", ("0",), "step rule",
+    Primitive("step", "sympy:Heaviside", "calctutor.numeric:heaviside", ("0",), "step rule",
               "The unit step is flat on each side of 0: derivative 0 for u != 0.",
               domain="derivative undefined at u = 0", aliases=("heaviside", "Heaviside"),
               kinks=(Kink("u", "a jump from 0 to 1", below="0",
                           above="1", jump=True, convention="0",
                           convention_text="the convention step'(0) = 0"),)),
-    Primitive("sigmoid", "calctutor:sigmoid", "sigmoid", ("sigmoid(u)*(1-sigmoid(u))",),
+    Primitive("sigmoid", "calctutor:sigmoid", "calctutor.numeric:sigmoid", ("sigmoid(u)*(1-sigmoid(u))",),
               "sigmoid rule",
               "s' = s (1 - s): at most 1/4 (at u = 0), tiny for large |u| - vanishing gradients.",
-              aliases=("σ", "logistic"), tags=("activation",),
+              aliases=("σ", "logistic"),
               mistakes=(_m("wrong_outer_derivative", "sigmoid(u)", "gave s instead of s(1 - s)"),)),
-    Primitive("relu", "calctutor:relu", "relu", ("step(u)",), "ReLU rule",
+    Primitive("relu", "calctutor:relu", "calctutor.numeric:relu", ("step(u)",), "ReLU rule",
               "relu(u) = max(0, u): slope 1 for u > 0, 0 for u < 0, undefined at the kink u = 0.",
               domain="derivative undefined at u = 0 (by convention 0 or 1)",
-              tags=("activation",),
               kinks=(Kink("u", "a corner", below="0", above="u",
                           convention="0",
                           convention_text="the convention relu'(0) = 0, as PyTorch uses"),)),
-    Primitive("softplus", "calctutor:softplus", "softplus", ("sigmoid(u)",), "softplus rule",
-              "softplus(u) = ln(1 + e^u), a smooth ReLU; its derivative is the sigmoid.",
-              tags=("activation",)),
-    Primitive("max", "sympy:Max", "maximum", ("step(u - w)",), "max rule",
+    Primitive("softplus", "calctutor:softplus", "calctutor.numeric:softplus", ("sigmoid(u)",), "softplus rule",
+              "softplus(u) = ln(1 + e^u), a smooth ReLU; its derivative is the sigmoid."),
+    Primitive("max", "sympy:Max", "calctutor.numeric:maximum", ("step(u - w)",), "max rule",
               "max passes the slope of whichever argument is largest; undefined at a tie.",
-              domain="derivative undefined where two arguments tie", arity=-1,
+              domain="derivative undefined where two arguments tie", arity=-1, min_args=2,
               kinks=(Kink("u - s", "two arguments tie for the largest", ties=True,
                           convention="1/k",
                           convention_text="the convention of sharing the slope equally "
                                           "among the k tied arguments, as PyTorch does"),)),
-    Primitive("min", "sympy:Min", "minimum", ("step(w - u)",), "min rule",
+    Primitive("min", "sympy:Min", "calctutor.numeric:minimum", ("step(w - u)",), "min rule",
               "min passes the slope of whichever argument is smallest; undefined at a tie.",
-              domain="derivative undefined where two arguments tie", arity=-1,
+              domain="derivative undefined where two arguments tie", arity=-1, min_args=2,
               kinks=(Kink("u - s", "two arguments tie for the smallest", ties=True,
                           convention="1/k",
                           convention_text="the convention of sharing the slope equally "
                                           "among the k tied arguments, as PyTorch does"),)),
-    Primitive("logsumexp", "calctutor:logsumexp", "logsumexp", ("exp(u - s)",), "log-sum-exp rule",
-              "d/du_i log(sum e^u_j) = e^u_i / sum e^u_j: the softmax.", arity=-1,
-              tags=("activation",)),
+    Primitive("logsumexp", "calctutor:logsumexp", "calctutor.numeric:logsumexp", ("exp(u - s)",), "log-sum-exp rule",
+              "d/du_i log(sum e^u_j) = e^u_i / sum e^u_j: the softmax.", arity=-1),
 )
 
-PRIMITIVES: tuple[Primitive, ...] = _EXP_LOG + _TRIG + _INVERSE_TRIG + _HYPERBOLIC + _ML
+# ── The Gaussian: error function and GELU ─────────────────────────────────────────
+_GAUSSIAN: tuple[Primitive, ...] = (
+    Primitive("erf", "sympy:erf", "math:erf", ("2*exp(-u^2)/sqrt(pi)",), "error function rule",
+              "erf u = (2/sqrt(pi)) times the area under e^(-t^2) from 0 to u, so its slope "
+              "is the bell curve (2/sqrt(pi)) e^(-u^2)."),
+    Primitive("gelu", "calctutor:gelu", "calctutor.mathfuncs:gelu.numpy",
+              ("(1 + erf(u/sqrt(2)))/2 + u*exp(-u^2/2)/sqrt(2*pi)",), "GELU rule",
+              "gelu(u) = u Phi(u) (Phi: the normal CDF), so by the product rule its slope is "
+              "Phi(u) + u phi(u): smooth, and slightly negative for u below about -0.75."),
+)
+
+PRIMITIVES: tuple[Primitive, ...] = (_EXP_LOG + _TRIG + _INVERSE_TRIG + _HYPERBOLIC + _ML
+                                     + _GAUSSIAN)
 
 _BY_NAME: dict[str, Primitive] = {}
 for _row in PRIMITIVES:

@@ -43,6 +43,11 @@ def _instantiate(row: Primitive, text: str, args: list[sympy.Expr], index: int) 
 def local_derivative(name: str, args: list[sympy.Expr], index: int = 0) -> sympy.Expr:
     """d name(args) / d args[index], straight from the table."""
     row = by_name(name) if name not in _OPERATOR_NAMES else operator(name)
+    return row_derivative(row, args, index)
+
+
+def row_derivative(row: Primitive, args: list[sympy.Expr], index: int = 0) -> sympy.Expr:
+    """The local derivative a row states, d row(args) / d args[index]."""
     text = row.derivatives[0] if row.arity == -1 else row.derivatives[index]
     return _instantiate(row, text, list(args), index)
 

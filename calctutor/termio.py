@@ -209,6 +209,28 @@ def _json_default(value: Any):
         return str(value)
 
 
+# ── words that are commands, never answers ─────────────────────────────────────────
+#: Words a learner types at a lesson's answer prompt, and the action each one means.
+LESSON_WORDS: dict[str, str] = {
+    "hint": "hint", "idk": "hint",
+    "skip": "skip", "next": "skip",
+    "solution": "solution",
+    "help": "help", "?": "help",
+    "quit": "quit", "q": "quit", ":q": "quit", "exit": "quit",
+}
+#: Words that are commands of some shell (the REPL, a lesson's page prompt). Typed where
+#: they mean nothing they are an error, never an expression: "clear" is not c·l·e·a·r.
+COMMAND_WORDS: frozenset[str] = frozenset(LESSON_WORDS) | {
+    "clear", "back", "exercises", "reset", "undo", "menu", "stop", "done",
+}
+
+
+def command_word(text: str) -> str | None:
+    """The command word ``text`` is (lower-cased), or None when it is something else."""
+    word = text.strip().lower()
+    return word if word in COMMAND_WORDS else None
+
+
 # ── line input for interactive sessions ────────────────────────────────────────────
 class SessionIO(Protocol):
     """What an interactive session prints to and asks with."""

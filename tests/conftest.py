@@ -65,3 +65,30 @@ def shared_dir(data_dir: Path) -> Path:
     """The same vendored folder under its older name (tests written before the copy read
     ``shared_dir / "CLI.md"`` and ``shared_dir / "conformance" / ...``: same paths)."""
     return data_dir
+
+
+class Ran:
+    """What a command run produced: the fields of ``subprocess.CompletedProcess`` the
+    tests read, so a test reads the same whether it ran in-process or in a subprocess."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict | None = None,
+            width: int = 100) -> Ran:
+    """Run a ``calctutor`` command in-process through ``typer.testing.CliRunner``, with
+    the Rich width pinned (``COLUMNS``) and ``NO_COLOR`` unset unless ``env`` sets it.
+
+    An exception other than the CLI's own exit is re-raised: in a real process it would
+    have been a traceback, which no command may print.
+    """
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+
+    full_env = {"COLUMNS": str(width), "NO_COLOR": None, **(env or {})}
+    result = CliRunner().invoke(app, list(args), input=stdin, env=full_env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import calctutor_command
+from conftest import calctutor_command, run_cli
 
 from calctutor.commands.check import run_check
 from calctutor.errors import CalcError
@@ -123,20 +123,16 @@ def _calctutor() -> list[str]:
     return calctutor_command()
 
 
-@pytest.mark.e2e
 def test_cli_exit_codes_and_json():
-    right = subprocess.run(_calctutor() + ["check", "sin(x^2)", "2x cos(x^2)", "--json"],
-                           capture_output=True, text=True)
+    right = run_cli("check", "sin(x^2)", "2x cos(x^2)", "--json")
     assert right.returncode == 0
     doc = json.loads(right.stdout)
     assert doc["correct"] is True and doc["mistake"] is None
     assert set(doc["witnesses"]) == {"symbolic", "numeric"}
-    wrong = subprocess.run(_calctutor() + ["check", "sin(x^2)", "cos(x^2)", "--json"],
-                           capture_output=True, text=True)
+    wrong = run_cli("check", "sin(x^2)", "cos(x^2)", "--json")
     assert wrong.returncode == 1
     assert json.loads(wrong.stdout)["correct"] is False
-    bad = subprocess.run(_calctutor() + ["check", "sin(x^2)", "cos(x^2"],
-                         capture_output=True, text=True)
+    bad = run_cli("check", "sin(x^2)", "cos(x^2")
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and "^" in bad.stderr
 

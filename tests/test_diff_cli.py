@@ -1,24 +1,19 @@
-"""End to end: the installed ``calctutor diff`` / ``calctutor grad``."""
+"""``calctutor diff`` / ``calctutor grad`` through the CLI: in-process with Typer's
+CliRunner (pinned width), and one run of the installed executable."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
-from conftest import calctutor_command
+from conftest import run_calctutor, run_cli
 
-pytestmark = pytest.mark.e2e
-
-
-def run(*args, stdin=None):
-    return subprocess.run([*calctutor_command(), *args], capture_output=True, text=True, input=stdin,
-                          timeout=120, env={**os.environ, "COLUMNS": "100"})
+run = run_cli
 
 
-def test_diff_json():
-    out = run("diff", "sin((4x)^2)", "--json", "--at", "x=0")
+@pytest.mark.e2e
+def test_diff_json_from_the_installed_executable():
+    out = run_calctutor("diff", "sin((4x)^2)", "--json", "--at", "x=0")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["derivative"] == "32*x*cos(16*x^2)" and doc["value"] == 0

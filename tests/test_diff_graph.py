@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
-from conftest import calctutor_command
+from conftest import run_cli
 
 from calctutor.commands.diff_graph import run_diff_graph
 from calctutor.errors import CalcError
@@ -32,14 +31,11 @@ def test_graph_needs_a_point():
         run_diff_graph("sin(x^2)")
 
 
-@pytest.mark.e2e
 def test_cli_json_carries_both_views():
-    out = subprocess.run(calctutor_command() + ["diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--json"],
-                         capture_output=True, text=True)
+    out = run_cli("diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert "steps" in doc and "graph" in doc
     assert doc["graph"]["gradient"]["x"] == pytest.approx(doc["value"], rel=1e-12)
-    plain = subprocess.run(calctutor_command() + ["diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--plain"],
-                           capture_output=True, text=True)
+    plain = run_cli("diff", "sin((4x)^2)", "--at", "x=0.25", "--graph", "--plain")
     assert plain.returncode == 0 and plain.stdout.isascii()

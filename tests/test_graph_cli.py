@@ -1,25 +1,13 @@
-"""End-to-end: the installed ``calctutor graph`` command."""
+"""``calctutor graph`` through the CLI, in-process with Typer's CliRunner (width 120)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
-import pytest
-from conftest import calctutor_command
+from conftest import run_cli
 
-pytestmark = pytest.mark.e2e
-
-
-def _cmd() -> list[str]:
-    return calctutor_command()
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run([*_cmd(), "graph", *args], capture_output=True, text=True,
-                          input=stdin, env=env, timeout=60)
+def run(*args: str, stdin: str | None = None):
+    return run_cli("graph", *args, stdin=stdin, width=120)
 
 
 def test_json_neuron_example():

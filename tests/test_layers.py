@@ -27,7 +27,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "descent", "stability"),
     "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
-    "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit",
+    "ground": ("primitives", "errors", "limits", "timeouts", "paths", "textsplit", "interface",
                "__init__", "formatting", "numbers", "settings", "asciitext"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the

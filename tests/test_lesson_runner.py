@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run_cli
 from rich.console import Console
 
 from calctutor.lessons.loader import load_lesson
@@ -154,9 +155,19 @@ def test_piped_answers_run_a_whole_lesson_from_the_command_line(tmp_path):
 
 
 def test_an_unknown_lesson_is_a_clean_error_with_a_suggestion(tmp_path):
-    env = {**os.environ, "CALCTUTOR_HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "calctutor", "lesson", "chain-rul"],
-                         capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+    out = run_cli("lesson", "chain-rul", env={"CALCTUTOR_HOME": str(tmp_path)}, stdin="")
     assert out.returncode == 2
     assert "no lesson called 'chain-rul'" in out.stderr and "chain-rule" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_command_words_are_commands_never_graded_answers(tmp_path):
+    # "clear" means nothing in a lesson (a note, not a wrong answer); "idk" is a hint and
+    # "next" moves on, like skip. None of them is read as a product of letters.
+    lines = ["clear", "idk", "next", "quit"]
+    report, text, attempts = session("chain-rule", 5, lines, tmp_path)
+    assert "'clear' does nothing here" in text
+    first = report.outcomes[0]
+    assert first.tries == 0 and first.mistakes == [] and first.hints == 1
+    assert first.status == "skipped"
+    assert [(a["kind"], a["answer"]) for a in attempts] == [("skip", "(skip)")]

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 
 import numpy as np
 import pytest
-from conftest import calctutor_command
+from conftest import run_cli
 import sympy
 
 from calctutor.commands.plot import run_plot
@@ -183,20 +182,13 @@ def test_plot_json():
     assert parse(doc["tangents"][0]["line"]) == parse("2x - 3")
 
 
-# ── end to end: the installed command ────────────────────────────────────────────────
+# ── through the CLI (in-process, CliRunner, width 100) ───────────────────────────────
 
-def _cli() -> list[str]:
-    return calctutor_command()
-
-
-def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "COLUMNS": "100", **(env or {})}
-    return subprocess.run(_cli() + list(args), capture_output=True, text=True, timeout=120,
-                          env=full_env)
+def _run(*args: str, env: dict | None = None):
+    return run_cli(*args, env=env)
 
 
-@pytest.mark.e2e
-def test_e2e_taylor_json_and_plain_plot():
+def test_cli_taylor_json_and_plain_plot():
     out = _run("taylor", "e^x", "--at", "0", "--order", "2", "--eval", "0.1,1", "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
@@ -206,8 +198,7 @@ def test_e2e_taylor_json_and_plain_plot():
     assert out.stdout.isascii() and "2.70833" in out.stdout and "order 4" in out.stdout
 
 
-@pytest.mark.e2e
-def test_e2e_limit_json_and_no_color():
+def test_cli_limit_json_and_no_color():
     out = _run("limit", "3x^2 - 4x", "--at", "1", "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
@@ -220,8 +211,7 @@ def test_e2e_limit_json_and_no_color():
     assert out.stdout.isascii() and "2.30000" in out.stdout and "\x1b" not in out.stdout
 
 
-@pytest.mark.e2e
-def test_e2e_integrate_json():
+def test_cli_integrate_json():
     out = _run("integrate", "x^2", "--from", "0", "--to", "1", "--monte-carlo", "100000",
                "--seed", "1", "--json")
     assert out.returncode == 0, out.stderr
@@ -230,8 +220,7 @@ def test_e2e_integrate_json():
     assert abs(doc["monte_carlo"]["estimate"] - 1 / 3) < 0.002
 
 
-@pytest.mark.e2e
-def test_e2e_plot_tangent_plain_and_save(tmp_path):
+def test_cli_plot_tangent_plain_and_save(tmp_path):
     target = tmp_path / "tangent.svg"
     out = _run("plot", "3x^2 - 4x", "--tangent", "1", "--plain", "--width", "70",
                "--save", str(target))
@@ -241,14 +230,13 @@ def test_e2e_plot_tangent_plain_and_save(tmp_path):
     assert "<svg" in svg[:400] and "<path" in svg  # a matplotlib vector plot
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("args", [
     ("taylor", "x^", "--json"),
     ("limit", "ln(x)", "--at", "0"),
     ("plot", "x^2", "--save", "plot.jpg"),
     ("integrate", "x", "--from", "0"),
 ])
-def test_e2e_bad_input_exits_2_without_traceback(args):
+def test_cli_bad_input_exits_2_without_traceback(args):
     out = _run(*args)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from calctutor.errors import CalcError
 from calctutor.progress import MIGRATIONS, SCHEMA_VERSION, Attempt, ProgressStore
@@ -183,12 +184,12 @@ def test_two_sessions_writing_at_once_do_not_corrupt_or_lose_attempts(tmp_path):
 
 
 def test_progress_json_follows_the_cli_contract(tmp_path):
-    env = {**os.environ, "CALCTUTOR_HOME": str(tmp_path)}
+    env = {"CALCTUTOR_HOME": str(tmp_path)}
     with ProgressStore(tmp_path / "progress.sqlite3") as store:
         store.record(attempt(correct=True))
         store.record(attempt(correct=False))
-    out = subprocess.run([sys.executable, "-m", "calctutor", "progress", "--json"],
-                         capture_output=True, text=True, env=env, check=True)
+    out = run_cli("progress", "--json", env=env)
+    assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     lessons = {row["name"]: row for row in doc["lessons"]}
     assert set(lessons) >= {"chain-rule", "rules", "backprop"}
@@ -196,6 +197,5 @@ def test_progress_json_follows_the_cli_contract(tmp_path):
         assert isinstance(row["name"], str) and isinstance(row["attempts"], int)
         assert isinstance(row["correct"], int) and isinstance(row["mastery"], (int, float))
     assert lessons["chain-rule"]["attempts"] == 2 and lessons["chain-rule"]["correct"] == 1
-    plain = subprocess.run([sys.executable, "-m", "calctutor", "progress", "--plain"],
-                           capture_output=True, text=True, env=env, check=True)
+    plain = run_cli("progress", "--plain", env=env)
     assert "chain-rule" in plain.stdout and "mastery" in plain.stdout

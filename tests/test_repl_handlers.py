@@ -203,3 +203,28 @@ def test_backprop_shows_steps_and_backward_pass_with_the_same_letters(ctx):
     text = text_of([reply])
     assert "chain rule" in text and "backpropagation" in text
     assert "u = sin(v)" in text
+
+
+def test_a_point_with_a_comma_inside_a_value_is_one_value(ctx):
+    # :at x=log(8,2) used to be split by hand at every comma: "x=log(8" reached the
+    # commands and every later derivative failed. The one value reader splits it.
+    handle_line(ctx, ":mode brief")
+    handle_line(ctx, ":at x=log(8,2),y=1")
+    (reply,) = handle_line(ctx, "x^2")
+    assert "at x = 3: 6" in plain_text(reply)
+    (reply,) = handle_line(ctx, "x y^2")
+    assert isinstance(reply, Show), plain_text(reply)
+    (reply,) = handle_line(ctx, ":limit x^2")
+    assert isinstance(reply, Show) and "6" in plain_text(reply)
+
+
+@pytest.mark.parametrize("word", ["clear", "next", "hint", "idk", "skip", "Solution"])
+def test_a_command_word_is_an_error_never_a_product_of_letters(ctx, word):
+    (reply,) = handle_line(ctx, word)
+    assert reply.kind == "error" and "command word" in reply.text
+    assert ctx.state.ans is None  # nothing was differentiated
+
+
+def test_a_command_word_the_repl_has_runs_it(ctx):
+    (reply,) = handle_line(ctx, "help")
+    assert reply.kind != "error" and ":grad" in plain_text(reply)

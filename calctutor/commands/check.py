@@ -6,19 +6,7 @@ from calctutor.errors import CalcError
 from calctutor.grading.grade import TASKS, grade
 from calctutor.grading.verdict import Verdict, verdict_document  # noqa: F401 - re-exported
 from calctutor.parsing import parse
-
-
-def choose_variable(function, wrt: str | None) -> str:
-    """--wrt if given; else the function's only variable; else x if present."""
-    if wrt:
-        return {"θ": "theta"}.get(wrt.strip(), wrt.strip())
-    names = sorted(s.name for s in function.free_symbols)
-    if len(names) == 1:
-        return names[0]
-    if "x" in names or not names:
-        return "x"
-    raise CalcError(f"the function has several variables ({', '.join(names)}); "
-                    "say which one with --wrt")
+from calctutor.points import choose_variable
 
 
 def run_check(function_text: str, answer_text: str, *, wrt: str | None = None, order: int = 1,

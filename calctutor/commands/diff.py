@@ -8,6 +8,7 @@ import sympy
 
 from calctutor.errors import CalcError
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
+from calctutor.points import choose_variable
 from calctutor.steps.program import Loaded, load
 from calctutor.timeouts import time_limit
 
@@ -54,27 +55,6 @@ def natural_key(name: str):
 
 def variables_of(expr: sympy.Expr) -> list[str]:
     return sorted((s.name for s in expr.free_symbols), key=natural_key)
-
-
-def choose_variable(expr: sympy.Expr, wrt: str | None) -> str:
-    """``--wrt`` if given; else the only variable; else ``x`` when present."""
-    names = variables_of(expr)
-    if wrt is not None:
-        wrt = wrt.strip()
-        if not wrt.isidentifier():
-            raise CalcError(f"{wrt!r} is not a variable name", hint="for example --wrt x")
-        return {"θ": "theta"}.get(wrt, wrt)
-    if not names:
-        return "x"
-    if len(names) == 1:
-        return names[0]
-    if "x" in names:
-        return "x"
-    raise CalcError(
-        f"the expression has several variables ({', '.join(names)}); "
-        "say which one to differentiate with --wrt",
-        hint=f"for example: --wrt {names[0]}",
-    )
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def analyse(graph: Graph, text: str, point: dict[str, float] | None,
 
 def _read_point(at: str, graph: Graph) -> tuple[dict[str, str], dict[str, float]]:
     from calctutor.parsing import to_input
-    from calctutor.points import parse_point
+    from calctutor.points import parse_point, to_float
 
     variables = list(graph.variables)
     exact = parse_point(at, variables)
@@ -150,8 +150,8 @@ def _read_point(at: str, graph: Graph) -> tuple[dict[str, str], dict[str, float]
                         f"write it as {','.join(f'{v}=…' for v in variables)}")
     values: dict[str, float] = {}
     for name, value in exact.items():
-        number = complex(sympy.N(value, 20))
-        if number.imag != 0 or not math.isfinite(number.real):
+        number = to_float(value)
+        if number is None:
             raise CalcError(f"the value of {name} must be a finite real number")
-        values[name] = number.real
+        values[name] = number
     return {k: to_input(v) for k, v in exact.items()}, values

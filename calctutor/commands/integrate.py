@@ -19,7 +19,7 @@ import sympy
 from calctutor.errors import CalcError, ComputationTimeout
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, to_input
-from calctutor.plotting.common import parse_number, single_variable, to_float
+from calctutor.points import constant as parse_number, single_variable, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.timeouts import time_limit
 

@@ -23,7 +23,7 @@ import sympy
 from calctutor.errors import CalcError
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, to_input
-from calctutor.plotting.common import parse_number, single_variable, split_top_level, to_float
+from calctutor.points import constant as parse_number, single_variable, split, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series
 from calctutor.timeouts import time_limit
@@ -121,12 +121,12 @@ def run_limit(text: str, at: str, steps: str | None = None, plot: bool = False,
 def _steps(text: str | None) -> list[sympy.Expr]:
     if text is None:
         return list(DEFAULT_STEPS)
-    hs = [parse_number(p, "a step h") for p in split_top_level(text)]
+    hs = [parse_number(p, "a step h") for p in split(text, ",")]
     if not hs:
         raise CalcError("--h is empty; give steps such as --h 0.1,0.001")
     if len(hs) > MAX_STEPS:
         raise CalcError(f"at most {MAX_STEPS} steps (got {len(hs)})")
-    for h, source in zip(hs, split_top_level(text)):
+    for h, source in zip(hs, split(text, ",")):
         value = to_float(h)
         if value is None or value <= 0:
             raise CalcError(f"a step h must be a positive number, not {source.strip()!r}")

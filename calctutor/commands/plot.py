@@ -13,7 +13,7 @@ import sympy
 from calctutor.errors import CalcError
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, to_input
-from calctutor.plotting.common import parse_number, parse_range, split_top_level, to_float
+from calctutor.points import constant as parse_number, parse_range, split, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series, sample_grid
 from calctutor.primitives import by_name
@@ -83,7 +83,7 @@ def run_plot(text: str, tangent: str | None = None, plot_range: str | None = Non
     key = text.strip().lower()
     if key in PRESETS:
         return _run_preset(PRESETS[key], text, plot_range, width, height, timeout)
-    pieces = split_top_level(text)
+    pieces = split(text, ",")
     if not pieces:
         raise CalcError("nothing to plot: give an expression such as \"3x^2 - 4x\"",
                         hint=f"or a preset: {', '.join(PRESETS)}")

@@ -21,7 +21,7 @@ import sympy
 from calctutor.errors import CalcError
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, to_input
-from calctutor.plotting.common import parse_range, split_top_level, to_float
+from calctutor.points import parse_range, split, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series, robust_ylim, sample_grid
 from calctutor.timeouts import time_limit
@@ -324,7 +324,7 @@ def _eval_points(text: str | None, names: list[str], center: dict) -> list[dict]
         steps = (sympy.Rational(1, 10), sympy.Rational(1, 2), sympy.Integer(1))
         return [{n: center[n] + h for n in names} for h in steps]
     if len(names) == 1:
-        chunks = split_top_level(text.replace(";", ","))
+        chunks = split(text.replace(";", ","), ",")
     else:
         chunks = [c for c in (p.strip() for p in text.split(";")) if c]
     if not chunks:

@@ -23,6 +23,7 @@ import sympy
 from calctutor.grading.numeric import NumericFinding
 from calctutor.grading.symbolic import DIFFERENT, EQUAL, SymbolicFinding
 from calctutor.parsing import to_input
+from calctutor.points import to_float
 
 
 @dataclass
@@ -98,10 +99,6 @@ def verdict_document(verdict: Verdict) -> dict[str, Any]:
                             "right_step": d.right_step, "step_id": d.step_id}
     counter = verdict.numeric.counterexample
     if counter is not None:
-        doc["counterexample"] = {"point": counter.point, "expected": _finite(counter.expected),
-                                 "answer": _finite(counter.answer)}
+        doc["counterexample"] = {"point": counter.point, "expected": to_float(counter.expected),
+                                 "answer": to_float(counter.answer)}
     return doc
-
-
-def _finite(value: float) -> float | None:
-    return value if value == value and abs(value) != float("inf") else None

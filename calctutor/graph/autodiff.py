@@ -1,7 +1,7 @@
 """Automatic differentiation on the graph, vectorised over arrays of points.
 
 * :func:`forward_pass` — every node's value; each node calls the NumPy function of its
-  table row (:data:`calctutor.numeric.FUNCTIONS`). Inputs may be arrays of points (all
+  table row (:func:`calctutor.numeric.function`). Inputs may be arrays of points (all
   broadcast together), so one pass evaluates the graph at 10⁵ points at once.
 * :func:`local_derivatives` — the value of every edge's local derivative
   ∂node/∂argument, from the table formula compiled by
@@ -38,12 +38,12 @@ import sympy
 from calctutor.errors import CalcError
 from calctutor.graph.build import Graph, GraphBuilder, build_graph
 from calctutor.numeric import (
-    FUNCTIONS,
     OUT,
     REST,
     LocalDerivative,
     arg_symbol,
     constant_value,
+    function,
     local_derivative_fn,
 )
 
@@ -123,7 +123,7 @@ def _plan(graph: Graph) -> _Plan:
         if n.op in binary and len(n.args) == 2:
             fns.append(binary[n.op])  # same function as the table's, without reduce()
         else:
-            fns.append(FUNCTIONS[n.numpy] if n.numpy else None)
+            fns.append(function(n.numpy) if n.numpy else None)
         per: list[_EdgePlan | None] = []
         convention = _convention(n.op)
         for k, a in enumerate(n.args):

@@ -51,7 +51,7 @@ class Node:
     index: int
     op: str
     args: tuple[int, ...]
-    numpy: str | None  # key in calctutor.numeric.FUNCTIONS (None for input/const)
+    numpy: str | None  # the row's NumPy reference (None for input/const)
     expr: sympy.Expr | None  # the sub-expression, in the graph's inputs
     value: float | None = None  # constants only
     id: str = ""
@@ -221,7 +221,6 @@ class GraphBuilder:
         return self._add("const", (), expr, value=constant_value(expr))
 
     def op(self, op: str, args: list[int], expr: sympy.Expr | None = None) -> int:
-        from calctutor.numeric import FUNCTIONS  # noqa: F401 - keys checked in tests
         from calctutor.primitives import by_name, operator
 
         row = operator(op) if op in OPERATOR_OPS else by_name(op)

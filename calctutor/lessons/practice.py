@@ -16,9 +16,9 @@ import sympy
 from calctutor.errors import CalcError
 from calctutor.lessons import grading_adapter as grader
 from calctutor.lessons.schema import Example
+from calctutor.lessons.tasks import kind
 from calctutor.lessons.templates import Problem
 from calctutor.parsing import to_input
-from calctutor.textsplit import split
 
 
 # ── what a session produces ────────────────────────────────────────────────────────
@@ -74,86 +74,14 @@ def _names(problem: Problem) -> list[str]:
     return [v.name for v in problem.variables]
 
 
-def _split_list(text: str) -> list[str]:
-    inner = text.strip()
-    if inner[:1] in "[(" and inner[-1:] in "])":
-        inner = inner[1:-1]
-    return split(inner, ",")
-
-
 def grade_answer(problem: Problem, text: str) -> grader.Grade:
     """Grade the final answer typed for ``problem`` (ParseError / CalcError when unreadable)."""
-    ex = problem.exercise
-    task = ex.task
-    if task in ("gradient", "hessian"):
-        return _grade_list(problem, text)
-    answer = grader.read_answer(text, _names(problem))
-    for name in ex.forbid:
-        if _uses(answer, name):
-            return grader.Grade(False, f"Equal, perhaps, but the exercise asks for a form "
-                                       f"without {name}.", problem.expected_text,
-                                to_input(answer), "unknown")
-    if task in ("derivative", "partial"):
-        return grader.grade_derivative(problem.function, answer, wrt=problem.wrt.name,
-                                       order=ex.order, structured=problem.structure)
-    if task in ("value", "evaluate", "directional", "integral") and answer.free_symbols:
-        names = ", ".join(sorted(s.name for s in answer.free_symbols))
-        raise CalcError(f"the answer should be a number, but it still contains {names}",
-                        hint=f"substitute {problem.point_text}" if problem.point else None)
-    return grader.grade_equal(problem.expected, answer, tolerance=ex.tolerance)
-
-
-def _uses(expr: sympy.Expr, name: str) -> bool:
-    from calctutor.primitives import by_name
-    from calctutor.rules import sympy_function
-
-    fn = sympy_function(by_name(name))
-    return any(isinstance(node, fn) if isinstance(fn, type) else node.func == fn
-               for node in sympy.preorder_traversal(expr)) or (
-        name == "exp" and any(n.is_Pow and n.base == sympy.E for n in sympy.preorder_traversal(expr)))
-
-
-def _grade_list(problem: Problem, text: str) -> grader.Grade:
-    expected = problem.expected
-    parts = _split_list(text)
-    rows: list[list[str]]
-    if problem.task == "hessian":
-        rows = [_split_list(p) for p in parts]
-        shape_ok = len(rows) == len(expected) and all(len(r) == len(e) for r, e in zip(rows, expected))
-        flat_expected = [e for row in expected for e in row]
-        flat_answer = [a for row in rows for a in row]
-        labels = [f"row {i + 1}, column {j + 1}" for i in range(len(expected))
-                  for j in range(len(expected[0]))]
-    else:
-        shape_ok = len(parts) == len(expected)
-        flat_expected, flat_answer = list(expected), parts
-        labels = [f"df/d{v}" for v in _names(problem)]
-    if not shape_ok:
-        raise CalcError(f"expected {len(flat_expected)} entries, shaped like {_shape(expected)}")
-    answers = [grader.read_answer(a, _names(problem)) for a in flat_answer]
-    for label, want, got in zip(labels, flat_expected, answers):
-        if problem.task == "gradient" and not problem.point:
-            var = label.split("/d", 1)[1]
-            result = grader.grade_derivative(problem.function, got, wrt=var, order=1)
-        else:
-            result = grader.grade_equal(want, got, tolerance=problem.exercise.tolerance)
-        if not result.correct:
-            return grader.Grade(False, f"{label}: {result.message}", problem.expected_text,
-                                "[" + ", ".join(to_input(a) for a in answers) + "]",
-                                result.mistake, result.witnesses)
-    return grader.Grade(True, "Correct: every entry matches.", problem.expected_text,
-                        "[" + ", ".join(to_input(a) for a in answers) + "]", None,
-                        {"symbolic": "equal", "numeric": "equal"})
-
-
-def _shape(expected) -> str:
-    if isinstance(expected[0], tuple):
-        return "[" + ", ".join("[" + ", ".join("…" for _ in row) + "]" for row in expected) + "]"
-    return "[" + ", ".join("…" for _ in expected) + "]"
+    return kind(problem.task).grade(problem, text)
 
 
 def final_question(problem: Problem) -> str:
-    if problem.task == "value":
+    """The last question after the checkpoints: the whole answer."""
+    if kind(problem.task).needs_point:
         return f"d{_output_name(problem)}/d{problem.wrt} at {problem.point_text} = ?"
     return f"d/d{problem.wrt} [{problem.function_text}] = ?"
 
@@ -266,7 +194,7 @@ class HintBook:
             self._levels.append(lambda text=text: Hint("Hint", text))
         if not ex.hints:
             self._levels.append(self._rule)
-        if ex.task in ("derivative", "partial", "value", "gradient", "directional", "hessian"):
+        if kind(ex.task).first_step_hint:
             self._levels.append(self._first_step)
         self._levels.append(self._solution_hint)
         self.total = len(self._levels)
@@ -328,31 +256,9 @@ class HintBook:
         """The worked solution as data: the command to run live (an :class:`Example`, or
         None when no command shows this task) and the answer line."""
         p = self.problem
-        ex = p.exercise
         answer = f"Answer: `{p.expected_text}`"
-        at = ",".join(f"{k}={to_input(v)}" for k, v in p.point.items())
-        options: dict[str, Any] = {}
-        command = "diff"
-        if ex.task in ("derivative", "partial", "value"):
-            options = {"wrt": p.wrt.name}
-            if ex.order != 1:
-                options["order"] = ex.order
-            if ex.task == "value":
-                options["at"] = at
-            if ex.checkpoints == "graph":
-                command, options = "graph", {"at": at}
-        elif ex.task in ("gradient", "hessian", "directional"):
-            command = "grad"
-            if at:
-                options["at"] = at
-            if ex.task == "hessian":
-                options["hessian"] = True
-            if ex.task == "directional":
-                options["dir"] = ",".join(to_input(d) for d in p.direction)
-        elif ex.task == "taylor":
-            command, options = "taylor", {"at": to_input(p.point[p.wrt]), "order": ex.order}
-        elif ex.task == "integral":
-            command, options = "integrate", {"lower": to_input(p.lower), "upper": to_input(p.upper)}
-        else:
+        shown = kind(p.task).solution(p)
+        if shown is None:
             return None, answer
+        command, options = shown
         return Example(command, p.function_text, options), answer

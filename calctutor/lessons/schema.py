@@ -14,33 +14,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from calctutor import interface
 from calctutor.errors import CalcError
+from calctutor.lessons.tasks import KINDS
 
-#: Tasks an exercise can set, and what the learner types for each.
-TASKS: dict[str, str] = {
-    "derivative": "the derivative (an expression)",
-    "partial": "a partial derivative (an expression)",
-    "value": "the value of the derivative at a point (a number)",
-    "evaluate": "the value of the expression itself at the point (a number)",
-    "gradient": "the gradient, as a list [df/dx, df/dy, ...]",
-    "hessian": "the Hessian matrix, as [[..], [..]]",
-    "directional": "the directional derivative at a point (a number)",
-    "taylor": "the Taylor polynomial (an expression)",
-    "integral": "the value of a definite integral (a number)",
-    "equivalent": "an equivalent form of the expression",
-}
+#: Tasks an exercise can set, and what the learner types for each (one class per kind
+#: in :mod:`calctutor.lessons.tasks`).
+TASKS: dict[str, str] = {name: kind.answer for name, kind in KINDS.items()}
 
-#: Commands a worked example may run (``calctutor.commands.<name>.run_<name>``).
-EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integrate", "plot", "check")
-
-#: Options a worked example may pass to its command (as in the CLI, ``-`` becomes ``_``).
-EXAMPLE_OPTIONS = frozenset({
-    "wrt", "order", "at", "mode", "dir", "hessian", "eval", "lower", "upper",
-    "monte_carlo", "seed", "tangent", "range", "answer", "task", "steps", "derivative", "plot",
-})
-
-#: Option names whose command-line flag is spelled differently.
-CLI_FLAGS = {"lower": "--from", "upper": "--to", "monte_carlo": "--monte-carlo", "steps": "--h"}
+#: Commands a worked example may run, and their options: both from the commands'
+#: declarations (:mod:`calctutor.interface`). An example names an option by its flag
+#: (``-`` written ``_``: ``monte_carlo``) or by the run function's keyword (``lower``).
+EXAMPLE_COMMANDS = interface.EXAMPLE_COMMANDS
 
 CHECKPOINT_KINDS = ("chain", "graph")
 
@@ -74,8 +59,10 @@ class Example:
         options = dict(self.options)
         if self.command == "check" and "answer" in options:
             parts.append(_quote(str(options.pop("answer"))))
+        spec = interface.command(self.command)
         for key, value in options.items():
-            flag = CLI_FLAGS.get(key, "--" + key.replace("_", "-"))
+            flag = spec.option(key.replace("_", "-") if key not in {
+                o.keyword for o in spec.options} else key).flag
             if value is True:
                 parts.append(flag)
             elif isinstance(value, list):
@@ -83,6 +70,15 @@ class Example:
             else:
                 parts.append(f"{flag} {_quote(str(value))}")
         return " ".join(parts)
+
+
+def option_text(value: Any) -> str | bool:
+    """A lesson file's option value as the command line would give it (lists joined)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def _quote(text: str) -> str:
@@ -233,7 +229,7 @@ def _names(kinds: tuple) -> str:
 
 LESSON_FIELDS = {"slug", "title", "order", "section", "summary", "goals", "pages", "exercises"}
 PAGE_FIELDS = {"title", "text", "examples"}
-EXAMPLE_FIELDS = {"command", "expr", "caption"} | EXAMPLE_OPTIONS
+EXAMPLE_FIELDS = {"command", "expr", "caption"}
 EXERCISE_FIELDS = {
     "id", "task", "template", "skill", "params", "prompt", "wrt", "order", "variables", "at",
     "dir", "lower", "upper", "nonzero", "tolerance", "hints", "checkpoints", "forbid", "explain",
@@ -289,10 +285,14 @@ def _page(c: _Checker, raw: Any, where: str) -> Page:
 
 def _example(c: _Checker, raw: Any, where: str) -> Example:
     c.table(raw, where)
-    c.only(raw, where, EXAMPLE_FIELDS)
     command = c.get(raw, "command", where, str, required=True)
     if command not in EXAMPLE_COMMANDS:
         c.fail(f"{where}.command", f"unknown command {command!r} (known: {', '.join(EXAMPLE_COMMANDS)})")
+    spec = interface.command(command)
+    accepted = {name for o in spec.teaching_options for name in (o.keyword, o.name.replace("-", "_"))}
+    if command == "check":
+        accepted.add("answer")
+    c.only(raw, where, EXAMPLE_FIELDS | accepted)
     expr = c.get(raw, "expr", where, str, required=True)
     program = ";" in expr or "=" in expr
     if command == "grad" and not program:
@@ -305,10 +305,15 @@ def _example(c: _Checker, raw: Any, where: str) -> Example:
     if command == "check" and "answer" in raw:
         c.expression(str(raw["answer"]), f"{where}.answer")
     caption = c.get(raw, "caption", where, str, default="")
-    options = {k: v for k, v in raw.items() if k in EXAMPLE_OPTIONS}
+    options = {k: v for k, v in raw.items() if k in accepted}
     for key, value in options.items():
         if not isinstance(value, (str, int, float, bool, list)):
             c.fail(f"{where}.{key}", f"expected a string, number, boolean or list, got {_kind(value)}")
+        if key != "answer":
+            try:
+                spec.read({key: option_text(value)})
+            except CalcError as exc:
+                c.fail(f"{where}.{key}", exc.message)
     return Example(command, expr, options, caption)
 
 
@@ -345,17 +350,12 @@ def _exercise(c: _Checker, raw: Any, where: str) -> Exercise:
         c.fail(f"{where}.order", "must be between 0 and 6")
     if wrt is not None and wrt not in variables:
         c.fail(f"{where}.wrt", f"{wrt!r} is not a variable of the template (variables: {', '.join(variables) or 'none'})")
-    if task in ("derivative", "partial", "value", "taylor", "integral") and wrt is None:
+    kind = KINDS[task]
+    if kind.needs_wrt and wrt is None:
         if len(variables) == 1:
             wrt = variables[0]
         else:
             c.fail(f"{where}.wrt", f"task {task!r} needs wrt when the template has {len(variables)} variables")
-    if task == "partial" and len(variables) < 2:
-        c.fail(f"{where}.task", "a partial derivative needs a template with two or more variables")
-    if task in ("gradient", "hessian") and not variables:
-        c.fail(f"{where}.template", "a gradient needs at least one variable")
-    if task == "equivalent" and not variables:
-        c.fail(f"{where}.template", "an equivalent-form exercise needs a variable")
 
     at_raw = c.get(raw, "at", where, dict, default={})
     at: dict[str, str] = {}
@@ -367,25 +367,15 @@ def _exercise(c: _Checker, raw: Any, where: str) -> Exercise:
             c.fail(path, f"expected a number or an expression in the parameters, got {_kind(value)}")
         used |= _param_expression(c, str(value), path, names)
         at[key] = str(value)
-    if task in ("value", "evaluate", "directional"):
-        missing = [v for v in variables if v not in at]
-        if missing:
-            c.fail(f"{where}.at", f"task {task!r} needs a value for {', '.join(missing)}")
-    if task == "taylor":
-        if set(at) != {wrt}:
-            c.fail(f"{where}.at", f"a Taylor exercise needs the centre, as at = {{ {wrt} = ... }}")
 
     direction = tuple(str(v) for v in c.get(raw, "dir", where, list, default=[]))
     for i, v in enumerate(direction):
         used |= _param_expression(c, v, f"{where}.dir[{i}]", names)
-    if task == "directional" and len(direction) != len(variables):
-        c.fail(f"{where}.dir", f"needs {len(variables)} components, one per variable ({', '.join(variables)})")
 
     lower = c.get(raw, "lower", where, (int, float, str))
     upper = c.get(raw, "upper", where, (int, float, str))
-    if task == "integral":
-        if lower is None or upper is None:
-            c.fail(f"{where}.{'lower' if lower is None else 'upper'}", "an integral needs both bounds")
+    for name, message in kind.problems(variables, wrt, at, direction, lower, upper):
+        c.fail(f"{where}.{name}", message)
     for key, value in (("lower", lower), ("upper", upper)):
         if value is not None:
             used |= _param_expression(c, str(value), f"{where}.{key}", names)
@@ -405,10 +395,9 @@ def _exercise(c: _Checker, raw: Any, where: str) -> Exercise:
     if checkpoints is not None:
         if checkpoints not in CHECKPOINT_KINDS:
             c.fail(f"{where}.checkpoints", f"unknown kind {checkpoints!r} (known: {', '.join(CHECKPOINT_KINDS)})")
-        if checkpoints == "chain" and task not in ("derivative", "partial"):
-            c.fail(f"{where}.checkpoints", "chain checkpoints go with a derivative task")
-        if checkpoints == "graph" and task != "value":
-            c.fail(f"{where}.checkpoints", "graph checkpoints go with a value task (a gradient at a point)")
+        if checkpoints not in kind.checkpoints:
+            with_tasks = " or ".join(k.name for k in KINDS.values() if checkpoints in k.checkpoints)
+            c.fail(f"{where}.checkpoints", f"{checkpoints} checkpoints go with a {with_tasks} task")
     forbid = c.strings(raw, "forbid", where)
     from calctutor.primitives import FUNCTION_NAMES
 

@@ -22,6 +22,7 @@ from typing import Any
 import sympy
 
 from calctutor.lessons.schema import Exercise, LessonError
+from calctutor.lessons.tasks import Degenerate, bad_value, kind
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
 from calctutor.parsing import parse, parse_program, to_input
 from calctutor.parsing.builder import symbol
@@ -29,10 +30,6 @@ from calctutor.timeouts import time_limit
 
 MAX_REDRAWS = 60
 MAX_EXPECTED_OPS = 400
-
-
-class Degenerate(Exception):
-    """This draw makes an ill-posed problem; draw again."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +66,7 @@ class Problem:
 
     @property
     def expected_text(self) -> str:
-        if self.task in ("derivative", "partial"):
-            from calctutor.steps import teacher_form
-
-            return to_input(teacher_form(self.expected)[0])
-        return answer_text(self.expected)
+        return kind(self.task).expected_text(self.expected)
 
     @property
     def point_text(self) -> str:
@@ -119,10 +112,6 @@ def _in_params(text: str, values: dict[str, sympy.Expr]) -> sympy.Expr:
     return expr.xreplace({symbol(k): v for k, v in values.items()})
 
 
-def _bad(expr: sympy.Expr) -> bool:
-    return bool(expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
-
-
 def draw(lesson: str, exercise: Exercise, seed: int) -> Problem:
     """The problem for this seed (redrawing degenerate parameter choices)."""
     last = "no draw was tried"
@@ -160,7 +149,7 @@ def _build(lesson: str, ex: Exercise, seed: int, values: dict[str, sympy.Expr]) 
                 structure = _tidy(parse(ex.template, names=list(values), evaluate=False).xreplace(subs))
             if parse(to_input(structure)) != function:  # the typed form must read back the same
                 structure = None
-    if _bad(function):
+    if bad_value(function):
         raise Degenerate("the function is undefined")
 
     variables = tuple(symbol(v) for v in ex.variables)
@@ -172,7 +161,7 @@ def _build(lesson: str, ex: Exercise, seed: int, values: dict[str, sympy.Expr]) 
 
     if wrt is not None and wrt not in function.free_symbols:
         raise Degenerate(f"the function does not depend on {wrt}")
-    if point and _bad(function.xreplace(point)):
+    if point and bad_value(function.xreplace(point)):
         raise Degenerate("the point is outside the function's domain")
 
     expected = _expected(ex, function, variables, wrt, point, direction, lower, upper)
@@ -203,48 +192,8 @@ def _tidy(expr: sympy.Expr) -> sympy.Expr:
     return expr.func(*args)
 
 
-def _at(expr: sympy.Expr, point: dict) -> sympy.Expr:
-    if not point:
-        return expr
-    value = expr.xreplace(point)
-    value = sympy.simplify(value) if value.free_symbols == set() and not value.is_Number else value
-    return value
-
-
 def _expected(ex, function, variables, wrt, point, direction, lower, upper):
-    task = ex.task
-    if task in ("derivative", "partial"):
-        return sympy.diff(function, wrt, ex.order)
-    if task == "value":
-        return _at(sympy.diff(function, wrt, ex.order), point)
-    if task == "evaluate":
-        return _at(function, point)
-    if task == "gradient":
-        return tuple(_at(sympy.diff(function, v), point) for v in variables)
-    if task == "hessian":
-        return tuple(tuple(_at(sympy.diff(function, a, b), point) for b in variables)
-                     for a in variables)
-    if task == "directional":
-        norm = sympy.sqrt(sum(d**2 for d in direction))
-        if norm == 0:
-            raise Degenerate("the direction is the zero vector")
-        grad = [_at(sympy.diff(function, v), point) for v in variables]
-        return sympy.nsimplify(sympy.simplify(sum(g * d for g, d in zip(grad, direction)) / norm))
-    if task == "taylor":
-        a = point[wrt]
-        terms = [sympy.diff(function, wrt, k).xreplace({wrt: a}) / sympy.factorial(k) * (wrt - a) ** k
-                 for k in range(ex.order + 1)]
-        if any(_bad(t) for t in terms):
-            raise Degenerate("a derivative is undefined at the centre")
-        return sympy.expand(sum(terms))
-    if task == "integral":
-        result = sympy.integrate(function, (wrt, lower, upper))
-        if result.has(sympy.Integral):
-            raise Degenerate("SymPy cannot do this integral exactly")
-        return sympy.simplify(result)
-    if task == "equivalent":
-        return function
-    raise Degenerate(f"unknown task {task}")
+    return kind(ex.task).expected(ex, function, variables, wrt, point, direction, lower, upper)
 
 
 def _flat(expected: Any) -> list[sympy.Expr]:
@@ -255,44 +204,19 @@ def _flat(expected: Any) -> list[sympy.Expr]:
 
 def _check_expected(ex: Exercise, expected: Any) -> None:
     for item in _flat(expected):
-        if _bad(item):
+        if bad_value(item):
             raise Degenerate("the answer is undefined")
         if sympy.count_ops(item) > MAX_EXPECTED_OPS:
             raise Degenerate("the answer is unreasonably large")
-        if ex.task in ("value", "evaluate", "directional", "integral") or (
-                ex.task in ("gradient", "hessian") and ex.at):
-            if item.free_symbols:
-                raise Degenerate("the answer is not a number")
-            if not item.is_real:
-                raise Degenerate("the answer is not a real number")
-    if ex.task in ("derivative", "partial") and expected == 0:
-        raise Degenerate("the derivative is identically 0")
-    if ex.task == "gradient" and all(item == 0 for item in _flat(expected)):
-        raise Degenerate("the gradient is zero")
+    kind(ex.task).check_expected(ex, expected)
 
 
 # ── the question, in words ─────────────────────────────────────────────────────────
-_ORDINAL = {1: "", 2: "second ", 3: "third ", 4: "fourth ", 5: "fifth ", 6: "sixth "}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def default_prompt(ex: Exercise) -> str:
-    order = _ORDINAL.get(ex.order, f"order-{ex.order} ")
-    return {
-        "derivative": f"Find the {order}derivative of f = {{f}} with respect to {{wrt}}.",
-        "partial": f"Find the {order}partial derivative of f = {{f}} with respect to {{wrt}}.",
-        "value": f"For f = {{f}}, find the {order}derivative with respect to {{wrt}} at {{at}}.",
-        "evaluate": "Evaluate {f} at {at}.",
-        "gradient": ("Find the gradient of f = {f}, as [" +
-                     ", ".join(f"df/d{v}" for v in ex.variables) + "]" +
-                     (" at {at}." if ex.at else ".")),
-        "hessian": "Find the Hessian of f = {f}" + (" at {at}" if ex.at else "") +
-                   ", as [[row 1], [row 2], ...].",
-        "directional": "Find the directional derivative of f = {f} at {at} in the direction {dir}.",
-        "taylor": "Write the Taylor polynomial of degree {order} of f = {f} about {at}.",
-        "integral": "Compute the integral of {f} d{wrt} from {lower} to {upper}.",
-        "equivalent": "Write {f} in an equivalent form.",
-    }[ex.task]
+    return kind(ex.task).prompt(ex)
 
 
 def _with_statement(problem: Problem) -> Problem:

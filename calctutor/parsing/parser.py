@@ -459,9 +459,10 @@ class Parser:
                                  name_tok)
             return self.build.call("log", args)
         if row.arity == -1:
-            if row.name in ("max", "min") and len(args) < 2:
-                raise self.error(f"{name} needs at least two arguments, as in {name}(0, x)",
-                                 name_tok)
+            if len(args) < row.min_args:
+                count = {2: "two", 3: "three"}.get(row.min_args, str(row.min_args))
+                raise self.error(f"{name} needs at least {count} arguments, as in "
+                                 f"{name}(0, x)", name_tok)
             return self.build.call(row.name, args)
         if len(args) != row.arity:
             expected = "one argument" if row.arity == 1 else f"{row.arity} arguments"

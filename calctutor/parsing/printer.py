@@ -15,14 +15,12 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from calctutor.limits import MAX_NUMBER_DIGITS
+from calctutor.primitives import PRIMITIVES
 
-_RENAMES = {
-    "Abs": "abs",
-    "Heaviside": "step",
-    "Max": "max",
-    "Min": "min",
-    "log": "ln",
-}
+#: SymPy's name of a function -> ours (Abs -> abs, Heaviside -> step, log -> ln), read
+#: from each row's ``sympy`` reference: a row's printed name is its name.
+_RENAMES = {row.sympy.partition(":")[2]: row.name for row in PRIMITIVES
+            if not row.sugar and row.sympy.partition(":")[2] != row.name}
 
 
 class InputSyntaxPrinter(StrPrinter):

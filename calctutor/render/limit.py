@@ -6,7 +6,7 @@ import sympy
 
 from calctutor.commands.limit import LimitResult, LimitRow
 from calctutor.parsing import to_input
-from calctutor.plotting.common import to_float
+from calctutor.points import to_float
 from calctutor.render.mathtext import NOTE_STYLE, RESULT_STYLE, WRONG_STYLE
 from calctutor.render.plot import figures_plain, figures_rich, fmt, plain_table, rich_table
 

@@ -22,7 +22,7 @@ def fmt(value: float | None, digits: int = 6) -> str:
 
 def exact_and_float(expr) -> str:
     """``1/2``, or ``sqrt(2)/2 ~ 0.707107`` when the exact form is not a plain decimal."""
-    from calctutor.plotting.common import to_float
+    from calctutor.points import to_float
 
     text = to_input(expr)
     if expr.is_Integer:
@@ -85,7 +85,7 @@ def figures_rich(figures) -> list:
 # ── plot ─────────────────────────────────────────────────────────────────────────────
 
 def to_json(result: PlotResult) -> dict:
-    from calctutor.plotting.common import to_float
+    from calctutor.points import to_float
 
     doc = {
         "input": result.input,

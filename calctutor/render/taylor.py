@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from calctutor.commands.taylor import TaylorResult
 from calctutor.parsing import to_input
-from calctutor.plotting.common import to_float
+from calctutor.points import to_float
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE
 from calctutor.render.plot import (exact_and_float, figures_plain, figures_rich, fmt,
                                    plain_table, rich_table)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from calctutor import interface
 from calctutor.errors import CalcError
 from calctutor.repl import input_forms as forms
 from calctutor.repl.registry import REGISTRY, command
@@ -67,6 +68,16 @@ def on_command(ctx: Context, intent: forms.Command):
     return entry.handler(ctx, intent.arg)
 
 
+def on_word(ctx: Context, intent: forms.Word):
+    """A command word without its colon: the command when the REPL has it, else an error
+    (a lesson's words mean nothing here) — never an expression to differentiate."""
+    if ctx.registry.lookup(intent.word) is not None:
+        return on_command(ctx, forms.Command(intent.word, ""))
+    raise CalcError(f"'{intent.word}' is a command word, not an expression",
+                    hint="lesson words (hint, skip, next, solution) work inside :lesson NAME; "
+                         "type :help for the REPL's commands")
+
+
 def on_expression(ctx: Context, intent: forms.Expression):
     """A bare expression: its derivative with steps (brief or full, ``:mode``)."""
     names = sorted(s.name for s in ctx.state.inline(ctx.state.parse(intent.text)).free_symbols)
@@ -113,6 +124,7 @@ def on_malformed(ctx: Context, intent: forms.Malformed):
 
 INTENTS = {
     forms.Command: on_command,
+    forms.Word: on_word,
     forms.Expression: on_expression,
     forms.Derivative: on_derivative,
     forms.Prime: on_prime,
@@ -147,13 +159,13 @@ def _point_for(ctx: Context, text: str) -> str | None:
     point = ctx.state.point
     if not point or "=" not in point:
         return point
-    from calctutor.textsplit import looks_like_program
     from calctutor.parsing import parse, parse_program
+    from calctutor.textsplit import looks_like_program, split
 
     expr = parse_program(text).inlined() if looks_like_program(text) else parse(text)
     have = {s.name for s in expr.free_symbols}
-    pieces = [p for p in point.split(",") if p.split("=", 1)[0].strip() in have]
-    given = {p.split("=", 1)[0].strip() for p in pieces}
+    pieces = [p for p in split(point, ",") if p.partition("=")[0].strip() in have]
+    given = {p.partition("=")[0].strip() for p in pieces}
     return ",".join(pieces) if pieces and given >= have else None
 
 
@@ -302,8 +314,9 @@ def at(ctx: Context, arg: str):
     if "=" in text:
         parse_point(text, [])
     else:
-        count = len([p for p in text.split(",") if p.strip()])
-        parse_point(text, [f"_{i}" for i in range(count)])
+        from calctutor.textsplit import split
+
+        parse_point(text, [f"_{i}" for i in range(len(split(text, ",")))])
     ctx.state.point = text
     return say(f"derivatives will be evaluated at {text}", "ok")
 
@@ -405,33 +418,24 @@ __all__ = ["REGISTRY", "handle_line", "derivative", "INTENTS"]
 # ── commands over calctutor.commands.* (same functions as the Typer CLI) ─────────────
 
 
-def _options(arg: str, usage: str, allowed: set[str], flags: frozenset[str] = frozenset()):
-    """The expression (learner's names inlined) and the ``--name value`` options."""
-    expr, opts = forms.split_options(arg, flags)
-    unknown = sorted(k.rstrip("!") for k in opts if k.rstrip("!") not in allowed | flags)
-    if unknown:
-        raise CalcError(f"unknown option --{unknown[0]}", hint=f"usage: {usage}")
-    stray = [k for k in opts if k.endswith("!")]
-    if stray:
-        raise CalcError(f"--{stray[0][:-1]} takes no value", hint=f"usage: {usage}")
-    return _need(expr, usage), opts
+def _options(arg: str, name: str, need: bool = True) -> tuple[str, dict]:
+    """The text before the options, and the options read by the command's declaration
+    (:mod:`calctutor.interface`): the run function's keywords with typed values."""
+    spec = interface.command(name)
+    text, given = forms.split_options(arg, spec.flags)
+    options = spec.read(given)
+    return (_need(text, spec.usage()) if need else text), options
 
 
-def _int(opts: dict, name: str, default: int) -> int:
-    value = opts.get(name)
-    if value is None:
-        return default
-    try:
-        return int(str(value))
-    except ValueError:
-        raise CalcError(f"--{name} needs a whole number, not {value!r}") from None
+def _usage(name: str) -> str:
+    return interface.command(name).usage()
 
 
 def _at(ctx: Context, opts: dict, text: str) -> str | None:
     return opts.get("at") or _point_for(ctx, text)
 
 
-@command("grad", usage=":grad EXPR [--at P] [--hessian] [--dir D]",
+@command("grad", usage=_usage("grad"),
          help="partial derivatives, gradient, Hessian, directional derivative",
          examples=(":grad x^2 y + 3y --at x=2,y=1", ":grad x^2 + y^2 --hessian",
                    ":grad x^2 + y^2 --at x=3,y=4 --dir 1,0"))
@@ -439,16 +443,13 @@ def grad(ctx: Context, arg: str):
     from calctutor.commands.grad import run_grad
     from calctutor.render import grad as view
 
-    usage = ":grad EXPR [--at P] [--hessian] [--dir D] [--wrt x,y] [--steps]"
-    text, opts = _options(arg, usage, {"at", "dir", "wrt"}, frozenset({"hessian", "steps"}))
+    text, opts = _options(arg, "grad")
     text = ctx.state.expand(text)
-    result = run_grad(text, wrt=opts.get("wrt"), at=_at(ctx, opts, text),
-                      hessian=bool(opts.get("hessian")), direction=opts.get("dir"),
-                      steps=bool(opts.get("steps")))
+    result = run_grad(text, **{**opts, "at": _at(ctx, opts, text)})
     return _remember(ctx, show(result, view))
 
 
-@command("graph", usage=":graph EXPR [--at P] [--mode forward]",
+@command("graph", usage=_usage("graph"),
          help="computational graph, forward values and backpropagation",
          examples=(":graph y = 2x^3 + 3; z = y^2 --at x=1", ":graph sigmoid(w x + b) --at w=1,x=2,b=0",
                    ":graph z   (after y = 2x^3 + 3 and z = y^2)"))
@@ -456,85 +457,91 @@ def graph(ctx: Context, arg: str):
     from calctutor.commands.graph import run_graph
     from calctutor.render import graph as view
 
-    text, opts = _options(arg, ":graph EXPR [--at P] [--mode reverse|forward]", {"at", "mode"})
+    text, opts = _options(arg, "graph")
     text = ctx.state.program_text(text)
-    result = run_graph(text, at=_at(ctx, opts, text), mode=str(opts.get("mode") or "reverse"))
+    if opts.get("mode", "reverse") not in ("reverse", "forward"):
+        raise CalcError(f"--mode must be reverse or forward, not {opts['mode']!r}")
+    result = run_graph(text, **{**opts, "at": _at(ctx, opts, text)})
     return _remember(ctx, show(result, view))
 
 
-@command("backprop", usage=":backprop EXPR [--at P]",
+@command("backprop", usage=_usage("backprop"),
          help="the chain-rule steps and the backward pass side by side: one computation",
          examples=(":backprop sin(2x + 3)^2 --at x=1", ":backprop y = 2x^3 + 3; z = y^2 --at x=0.5"))
 def backprop(ctx: Context, arg: str):
     from calctutor.commands.diff_graph import run_diff_graph
     from calctutor.render import diff_graph as view
 
-    text, opts = _options(arg, ":backprop EXPR [--at P]", {"at"})
+    text, opts = _options(arg, "backprop")
     text = ctx.state.program_text(text)
-    result = run_diff_graph(text, at=_at(ctx, opts, text))
+    result = run_diff_graph(text, **{**opts, "at": _at(ctx, opts, text)})
     return _remember(ctx, show(result, view))
 
 
-@command("taylor", usage=":taylor EXPR [--at A] [--order N] [--eval X,...]",
+@command("taylor", usage=_usage("taylor"),
          help="Taylor polynomial term by term, with an error table",
          examples=(":taylor sin x --order 5", ":taylor e^x --at 1 --order 3 --eval 1.1,1.5"))
 def taylor(ctx: Context, arg: str):
     from calctutor.commands.taylor import run_taylor
     from calctutor.render import taylor as view
 
-    usage = ":taylor EXPR [--at A] [--order N] [--eval X,...]"
-    text, opts = _options(arg, usage, {"at", "order", "eval"})
+    text, opts = _options(arg, "taylor")
     text = ctx.state.expand(text)
-    result = run_taylor(text, at=_at(ctx, opts, text), order=_int(opts, "order", 2),
-                        eval_points=opts.get("eval") or None)
+    result = run_taylor(text, **{**opts, "at": _at(ctx, opts, text)})
     return _remember(ctx, show(result, view))
 
 
-@command("plot", usage=":plot EXPR [--tangent A] [--range LO,HI] [--derivative]",
+@command("plot", usage=_usage("plot"),
          help="draw a function in the terminal (several: sin x, cos x)",
          examples=(":plot x^3 - 3x --tangent 1", ":plot sigmoid(x) --derivative --range -6,6"))
 def plot(ctx: Context, arg: str):
     from calctutor.commands.plot import run_plot
     from calctutor.render import plot as view
 
-    usage = ":plot EXPR [--tangent A] [--range LO,HI] [--derivative]"
-    text, opts = _options(arg, usage, {"tangent", "range"}, frozenset({"derivative"}))
+    text, opts = _options(arg, "plot")
     if "," not in text:
         text = ctx.state.expand(text)
-    result = run_plot(text, tangent=opts.get("tangent") or None,
-                      plot_range=opts.get("range") or None, derivative=bool(opts.get("derivative")))
+    result = run_plot(text, **opts)
     return _remember(ctx, show(result, view))
 
 
-@command("limit", usage=":limit EXPR --at A", help="the derivative as a limit of difference quotients",
+@command("limit", usage=_usage("limit"), help="the derivative as a limit of difference quotients",
          examples=(":limit sin x --at 0", ":limit x^2 --at 1 --h 0.1,0.01"))
 def limit(ctx: Context, arg: str):
     from calctutor.commands.limit import run_limit
     from calctutor.render import limit as view
 
-    text, opts = _options(arg, ":limit EXPR --at A [--h H,...]", {"at", "h"})
+    text, opts = _options(arg, "limit")
     text = ctx.state.expand(text)
     at_ = opts.get("at") or ctx.state.point
     if not at_:
         raise CalcError("at which point?", hint=":limit EXPR --at 1 (or set one with :at x=1)")
     if "=" in at_:
-        at_ = at_.split("=", 1)[1].split(",", 1)[0].strip()
-    result = run_limit(text, at=at_, steps=opts.get("h") or None)
+        from calctutor.points import parse_point
+        from calctutor.parsing import parse, to_input
+
+        point = parse_point(at_, [])
+        names = sorted(s.name for s in parse(text).free_symbols)
+        value = point.get(names[0]) if len(names) == 1 else next(iter(point.values()))
+        if value is None:
+            raise CalcError(f"the point {at_} gives no value for {names[0]}",
+                            hint=f":limit EXPR --at A (or set one with :at {names[0]}=1)")
+        at_ = to_input(value)
+    result = run_limit(text, **{**opts, "at": at_})
     return _remember(ctx, show(result, view))
 
 
-@command("integrate", aliases=("int",), usage=":integrate EXPR --from A --to B",
+@command("integrate", aliases=("int",), usage=_usage("integrate"),
          help="a definite integral: exact, numeric and Monte Carlo",
          examples=(":integrate x^2 --from 0 --to 1", ":integrate e^(-x^2) --from -oo --to oo"))
 def integrate(ctx: Context, arg: str):
     from calctutor.commands.integrate import run_integrate
     from calctutor.render import integrate as view
 
-    usage = ":integrate EXPR --from A --to B"
-    text, opts = _options(arg, usage, {"from", "to"})
-    if not opts.get("from") or not opts.get("to"):
-        raise CalcError("the limits are missing", hint=f"usage: {usage}")
-    result = run_integrate(ctx.state.expand(text), str(opts["from"]), str(opts["to"]))
+    text, opts = _options(arg, "integrate")
+    if not opts.get("lower") or not opts.get("upper"):
+        raise CalcError("the limits are missing", hint=f"usage: {_usage('integrate')}")
+    result = run_integrate(ctx.state.expand(text), **opts)
     return _remember(ctx, show(result, view))
 
 
@@ -546,8 +553,8 @@ def check(ctx: Context, arg: str):
     from calctutor.render import check as view
 
     usage = ":check FUNCTION ; ANSWER  (or :check d/dx FUNCTION = ANSWER)"
-    text, opts = _options(arg, usage, {"wrt", "order"})
-    wrt, order = opts.get("wrt") or None, _int(opts, "order", 1)
+    text, opts = _options(arg, "check")
+    wrt, order = opts.pop("wrt", None) or None, opts.pop("order", 1)
     if ";" in text:
         function, answer = (p.strip() for p in text.split(";", 1))
     elif forms.top_level_equals(text) >= 0:
@@ -561,27 +568,24 @@ def check(ctx: Context, arg: str):
     if not function or not answer:
         raise CalcError("give the function and your answer", hint=f"usage: {usage}")
     state = ctx.state
-    verdict = run_check(state.expand(function), state.expand(answer), wrt=wrt, order=order)
+    verdict = run_check(state.expand(function), state.expand(answer), wrt=wrt, order=order,
+                        **opts)
     return _remember(ctx, show(verdict, view))
 
 
-@command("lesson", usage=":lesson [NAME] [--seed N]",
+@command("lesson", usage=_usage("lesson"),
          help="list the lessons with your progress, or run one",
          examples=(":lesson", ":lesson chain-rule", ":lesson chain-rule --seed 7"))
 def lesson(ctx: Context, arg: str):
     from calctutor.commands.lesson import run_lesson_list
     from calctutor.tutor.session import run_lesson
 
-    name, opts = forms.split_options(arg)
-    unknown = sorted(set(opts) - {"seed"})
-    if unknown:
-        raise CalcError(f"unknown option --{unknown[0]}", hint="usage: :lesson [NAME] [--seed N]")
+    name, opts = _options(arg, "lesson", need=False)
     if not name:
         from calctutor.render import lesson as view
 
         return show(run_lesson_list(), view)
-    seed = _int(opts, "seed", 0) if "seed" in opts else None
     io = ctx.make_io() if ctx.make_io is not None else None
-    report = run_lesson(name, seed, io)
+    report = run_lesson(name, opts.get("seed"), io)
     done = f"{report.correct} of {len(report.outcomes)} exercises correct"
     return say(f"back in the REPL after the lesson '{report.title}': {done}", "ok")

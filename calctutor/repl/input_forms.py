@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from calctutor.termio import command_word
 from calctutor.textsplit import split
 
 _SUPERSCRIPT_DIGITS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5",
@@ -53,6 +54,13 @@ _PRIME = re.compile(r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<primes>['′]+|
 _DIFF = re.compile(r"^\s*diff\s+(?P<rest>.+)$", re.DOTALL)
 _COMMAND = re.compile(r"^\s*:(?P<name>[A-Za-z_?][A-Za-z0-9_-]*|\?)\s*(?P<arg>.*)$", re.DOTALL)
 _WORD_COMMANDS = {"quit": "quit", "exit": "quit", "help": "help", "?": "help"}
+
+
+@dataclass(frozen=True)
+class Word:
+    """A bare command word (``clear``, ``hint``, ``next``) typed without the colon."""
+
+    word: str
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ class Malformed:
     hint: str | None = None
 
 
-Intent = Command | Derivative | Prime | Definition | Expression | Malformed
+Intent = Command | Word | Derivative | Prime | Definition | Expression | Malformed
 
 
 def superscript_to_int(text: str) -> int:
@@ -171,6 +179,8 @@ def classify(line: str) -> Intent:
         return Command("help" if name == "?" else name, match.group("arg").strip())
     if text.lower() in _WORD_COMMANDS:
         return Command(_WORD_COMMANDS[text.lower()])
+    if len(text) > 1 and command_word(text):  # "clear", "next", "hint": never c·l·e·a·r
+        return Word(text.lower())
 
     derivative = _derivative(text)
     if derivative is not None:

@@ -18,7 +18,6 @@ this module only talks to the learner.
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from typing import Any, Callable
@@ -33,7 +32,7 @@ from calctutor.lessons.practice import (Hint, HintBook, LessonReport, Link, Outc
 from calctutor.lessons.schema import Example, Exercise, Lesson
 from calctutor.lessons.templates import Problem, draw
 from calctutor.parsing import to_input
-from calctutor.termio import SessionIO, default_io
+from calctutor.termio import LESSON_WORDS, SessionIO, command_word, default_io
 from calctutor.tutor.examples import run_example
 
 ANSWER_PROMPT = "answer> "
@@ -191,16 +190,21 @@ class LessonSession:
                 outcome.status = "quit"
                 raise _Quit
             command = text.strip()
-            lowered = command.lower()
             if not command:
                 continue
-            if lowered in ("quit", "q", ":q", "exit"):
+            word = command_word(command)
+            action = LESSON_WORDS.get(word) if word else None
+            if word is not None and action is None:
+                self.show(view.note(f"'{word}' does nothing here: type an answer, or hint, "
+                                    "solution, skip or quit."))
+                continue
+            if action == "quit":
                 outcome.status = outcome.status if outcome.status == "correct" else "quit"
                 raise _Quit
-            if lowered in ("help", "?"):
+            if action == "help":
                 self.show(view.help_text(problem))
                 continue
-            if lowered == "hint":
+            if action == "hint":
                 if step_hints:
                     hint = local_hints.pop(0) if local_hints else None
                     used, total = len(step_hints) - len(local_hints), len(step_hints)
@@ -214,12 +218,12 @@ class LessonSession:
                     outcome.hints += 1
                     self.show(view.hint(run_hint(hint), used, total))
                 continue
-            if lowered == "skip":
+            if action == "skip":
                 outcome.status = "skipped"
                 self._record(problem, outcome, "(skip)", False, kind="skip")
                 self.show(view.skipped(problem))
                 return False
-            if lowered == "solution":
+            if action == "solution":
                 outcome.status = "solution"
                 self._record(problem, outcome, "(solution)", False, kind="solution")
                 for hint in hints.solution_hints():
