@@ -46,6 +46,16 @@ def user_settings():
     return settings
 
 
+def setting(key: str):
+    """One effective setting (its default when the settings cannot be read)."""
+    settings = user_settings()
+    if settings is not None:
+        return settings[key]
+    from calctutor.settings import BY_KEY
+
+    return BY_KEY[key].default
+
+
 def wants_plain(plain: bool = False) -> bool:
     """ASCII-only, linear, wrapped output: ``--plain``, ``TERM=dumb``, or the settings
     ``plain = true`` / ``unicode = false``. (``NO_COLOR`` removes colour only.)"""

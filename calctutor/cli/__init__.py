@@ -20,8 +20,10 @@ def main() -> None:
     """Console-script entry point."""
     import sys
 
-    from calctutor.termio import wants_plain
+    from calctutor.termio import user_settings, wants_plain
 
+    if sys.argv[1:2] != ["config"]:  # `calctutor config` shows the problems itself
+        user_settings()  # a bad settings file: its problems once on stderr, then go on
     if wants_plain("--plain" in sys.argv[1:]):
         _plain_usage_messages()
     app(prog_name="calctutor")

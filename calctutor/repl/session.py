@@ -148,13 +148,16 @@ class Repl:
 
     def __init__(self, *, plain: bool = False, history: bool = True, input=None, output=None,
                  console=None) -> None:
-        from calctutor.termio import wants_plain
+        from prompt_toolkit.enums import EditingMode
+
+        from calctutor.termio import setting, wants_plain
 
         self.plain = wants_plain(plain)
         from calctutor.asciitext import set_linear_math
 
         set_linear_math(self.plain)
-        self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich"),
+        self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich",
+                                           mode=setting("steps")),
                            registry=REGISTRY, transcript=Transcript(prompt=PROMPT))
         self.reported: list[str] = []
         self._console = console
@@ -177,6 +180,7 @@ class Repl:
             input=input,
             output=output,
             reserve_space_for_menu=4,
+            editing_mode=EditingMode.VI if setting("repl_keys") == "vi" else EditingMode.EMACS,
         )
         self.ctx.make_io = self._lesson_io
         self.warmup = Warmup(on_done=self.session.app.invalidate)
