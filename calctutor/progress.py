@@ -390,9 +390,13 @@ class ProgressStore:
                                      card.state.name, card.last_review))
         return sorted(out, key=lambda s: (s.due, s.skill))
 
-    def recall(self, skill: str, now: float | None = None) -> float | None:
-        """The recall probability of ``skill`` now (None before its first review)."""
-        return next((s.retrievability for s in self.schedule(now) if s.skill == skill), None)
+    def recall(self, skill: str, now: float | None = None, *,
+               graduated: bool = False) -> float | None:
+        """The recall probability of ``skill`` now (None before its first review; with
+        ``graduated``, also while the card is in FSRS's learning or relearning steps,
+        where a skill just missed would read as 100 % remembered)."""
+        return next((s.retrievability for s in self.schedule(now) if s.skill == skill
+                     and (not graduated or s.state == "Review")), None)
 
     def due(self, *, limit: int = 3, exclude_lesson: str | None = None,
             now: float | None = None, within: float = SESSION_SECONDS) -> list[Due]:

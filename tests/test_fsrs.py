@@ -101,6 +101,18 @@ def test_recall_falls_with_time_and_a_due_skill_is_offered(tmp_path, clock):
     assert lesson_later.mastery < lesson_now.mastery  # mastery fades without review
 
 
+def test_recall_shown_in_a_lesson_waits_for_the_learning_steps(tmp_path, clock):
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        store.record(answer(correct=False))  # just missed: FSRS's recall is still ~1
+        assert store.recall("chain-rule") > 0.99
+        assert store.recall("chain-rule", graduated=True) is None
+        for _ in range(3):
+            clock[0] = store.cards()["chain-rule"].due.timestamp()
+            store.record(answer())
+        assert store.cards()["chain-rule"].state.name == "Review"
+        assert store.recall("chain-rule", graduated=True) == store.recall("chain-rule")
+
+
 def test_a_retry_in_the_same_session_is_not_a_second_review(tmp_path, clock):
     with ProgressStore(tmp_path / "p.sqlite3") as store:
         session = store.start_session("chain-rule", 1)

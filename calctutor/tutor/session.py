@@ -153,7 +153,8 @@ class LessonSession:
         problem = draw(lesson.slug, exercise, seed)
         outcome = Outcome(exercise.id, exercise.skill, lesson.slug, problem.statement, review=review)
         self.report.outcomes.append(outcome)
-        recall = self.store.recall(exercise.skill) if self.store is not None else None
+        recall = (self.store.recall(exercise.skill, graduated=True)
+                  if self.store is not None else None)
         self.show(view.problem(problem, label, review=review, lesson_title=lesson.title,
                                recall=recall))
         hints = HintBook(problem)
