@@ -199,11 +199,15 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                 Option("plot", "flag", "Draw f with its Taylor polynomials.", False),
                 Option("range", "text", "x-range as LO,HI.", param="plot_range", metavar="LO,HI"),
                 WIDTH, HEIGHT, SAVE, JSON, PLAIN, LATEX)),
-    Command("limit", "the derivative as a limit of difference quotients",
+    Command("limit", "the limit of EXPR at a (--quotient: the derivative as a limit of "
+            "difference quotients)",
             "calctutor.commands.limit:run_limit", "calctutor.render.limit", options=(
-                Option("at", "text", "The point a.", metavar="A"),
+                Option("at", "text", "The point a (a number, oo or -oo).", metavar="A"),
+                Option("quotient", "flag", "The difference quotients of EXPR at a as h shrinks.",
+                       False),
                 Option("h", "text", "Step sizes, e.g. 0.1,0.01.", param="steps", metavar="H,..."),
-                Option("plot", "flag", "Draw the error against h.", False),
+                Option("plot", "flag", "Draw f near a (with --quotient: the error against h).",
+                       False),
                 WIDTH, HEIGHT, SAVE, JSON, PLAIN)),
     Command("integrate", "a definite integral: exact, numeric and Monte Carlo",
             "calctutor.commands.integrate:run_integrate", "calctutor.render.integrate", options=(
@@ -251,7 +255,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 
 #: Commands a lesson's worked example may run (the ones that show a result).
 EXAMPLE_COMMANDS = ("parse", "diff", "grad", "graph", "taylor", "limit", "integrate", "plot",
-                    "check")
+                    "check", "descend", "stable")
 
 
 def command(name: str) -> Command:

@@ -400,3 +400,166 @@ class gelu(Function):  # noqa: N801 - the name is the user-facing function name
 
 def _gelu_erf(x):
     return x / 2 * (1 + sympy.erf(x / sympy.sqrt(2)))
+
+
+# ── activations and losses of deep learning, one small class each ───────────────────
+class _Defined(Function):
+    """A function SymPy lacks, given by a closed form (``definition``).
+
+    The derivative comes from the table row (``fdiff``), so SymPy and calctutor's engines
+    agree by construction; rewriting (``rewrite(Piecewise)``, ``rewrite(exp)``, ...)
+    gives the definition, which is how the grader and the tests compare forms; numbers
+    are computed from the definition to full precision.
+    """
+
+    #: LaTeX name; None: \\operatorname{<class name>}
+    latex_name: str | None = None
+    #: at plain numbers, give the definition's value (leaky_relu(-2, 1/100) = -1/50)
+    exact_at_numbers = True
+
+    @classmethod
+    def definition(cls, *args):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    @classmethod
+    def eval(cls, *args):
+        if any(a.is_Float for a in args) and all(a.is_number for a in args):
+            return cls.definition(*args)
+        if cls.exact_at_numbers and all(a.is_number and a.is_extended_real for a in args):
+            return cls.definition(*args)
+        return None
+
+    def fdiff(self, argindex=1):
+        return _table_derivative(self, argindex)
+
+    def _eval_rewrite(self, rule, args, **hints):
+        return type(self).definition(*args)
+
+    def _eval_evalf(self, prec):
+        return _adaptive_evalf(type(self).definition(*self.args), prec)
+
+    def _eval_is_extended_real(self):
+        if all(a.is_extended_real for a in self.args):
+            return True
+        return None
+
+    def _latex(self, printer, exp=None):
+        name = self.latex_name or r"\operatorname{%s}" % type(self).__name__.replace("_", r"\_")
+        body = r"%s\left(%s\right)" % (name, ", ".join(printer._print(a) for a in self.args))
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+
+def _pw(below, above, u):
+    """below for u <= 0, above for u > 0."""
+    return sympy.Piecewise((above, u > 0), (below, True))
+
+
+class leaky_relu(_Defined):  # noqa: N801
+    """x for x > 0, a x below (a: the slope parameter, 0.01 when left out)."""
+
+    nargs = 2
+
+    @classmethod
+    def definition(cls, x, a):
+        return _pw(a * x, x, x)
+
+
+class elu(_Defined):  # noqa: N801
+    """x for x > 0, alpha (e^x - 1) below (alpha = 1 when left out)."""
+
+    nargs = 2
+
+    @classmethod
+    def definition(cls, x, alpha):
+        return _pw(alpha * (sympy.exp(x) - 1), x, x)
+
+
+#: The tanh approximation of GELU: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+GELU_TANH_CUBIC = sympy.Rational(44715, 1000000)
+
+
+class gelu_tanh(_Defined):  # noqa: N801
+    """GELU's tanh approximation (the one GPT-2 and BERT shipped)."""
+
+    nargs = 1
+    exact_at_numbers = False  # tanh(sqrt(2/pi)*...) helps nobody; decimals do
+
+    @classmethod
+    def definition(cls, x):
+        inner = sympy.sqrt(2 / sympy.pi) * (x + GELU_TANH_CUBIC * x ** 3)
+        return x / 2 * (1 + sympy.tanh(inner))
+
+
+class silu(_Defined):  # noqa: N801
+    """x sigmoid(x), also called swish."""
+
+    nargs = 1
+
+    @classmethod
+    def definition(cls, x):
+        return x / (1 + sympy.exp(-x))
+
+
+class softsign(_Defined):  # noqa: N801
+    """x / (1 + |x|)."""
+
+    nargs = 1
+
+    @classmethod
+    def definition(cls, x):
+        return x / (1 + sympy.Abs(x))
+
+
+class hard_tanh(_Defined):  # noqa: N801
+    """tanh's piecewise-linear stand-in: -1 below -1, x between, 1 above 1."""
+
+    nargs = 1
+
+    @classmethod
+    def definition(cls, x):
+        return sympy.Max(-1, sympy.Min(1, x))
+
+
+class mse(_Defined):  # noqa: N801
+    """Squared error of one prediction: (prediction - target)^2."""
+
+    nargs = 2
+
+    @classmethod
+    def definition(cls, yhat, y):
+        return (yhat - y) ** 2
+
+
+class bce(_Defined):  # noqa: N801
+    """Binary cross-entropy of a probability p for a label y: -(y ln p + (1 - y) ln(1 - p))."""
+
+    nargs = 2
+
+    @classmethod
+    def definition(cls, p, y):
+        return -(y * sympy.log(p) + (1 - y) * sympy.log(1 - p))
+
+
+class bce_logits(_Defined):  # noqa: N801
+    """Binary cross-entropy from a logit z: softplus(z) - y z (= bce(sigmoid(z), y))."""
+
+    nargs = 2
+
+    @classmethod
+    def definition(cls, z, y):
+        return sympy.log(1 + sympy.exp(z)) - y * z
+
+    def _eval_evalf(self, prec):
+        z, y = self.args
+        return _adaptive_evalf(softplus(z) - y * z, prec)
+
+
+class huber(_Defined):  # noqa: N801
+    """Huber loss of a residual r: r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond."""
+
+    nargs = 2
+
+    @classmethod
+    def definition(cls, r, delta):
+        return sympy.Piecewise((r ** 2 / 2, sympy.Abs(r) <= delta),
+                               (delta * (sympy.Abs(r) - delta / 2), True))

@@ -387,3 +387,50 @@ def local_derivative_fn(op: str, nargs: int, index: int) -> LocalDerivative:
     if not formula.free_symbols:
         constant = constant_value(formula)
     return LocalDerivative(formula, tape, constant)
+
+
+# ── activations and losses (the rows' ``numpy`` references point here) ─────────────
+def leaky_relu(x, a):
+    return np.where(np.asarray(x) > 0, x, np.multiply(a, x))
+
+
+def elu(x, alpha):
+    x = np.asarray(x, dtype=float)
+    return np.where(x > 0, x, np.multiply(alpha, np.expm1(np.minimum(x, 0.0))))
+
+
+def gelu_tanh(x):
+    x = np.asarray(x, dtype=float)
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def silu(x):
+    return np.multiply(x, sigmoid(x))
+
+
+def softsign(x):
+    return np.divide(x, 1.0 + np.abs(x))
+
+
+def hard_tanh(x):
+    return np.clip(x, -1.0, 1.0)
+
+
+def mse(yhat, y):
+    return np.square(np.subtract(yhat, y))
+
+
+def bce(p, y):
+    return -(np.multiply(y, np.log(p)) + np.multiply(np.subtract(1.0, y), np.log1p(np.negative(p))))
+
+
+def bce_logits(z, y):
+    z = np.asarray(z, dtype=float)
+    # softplus(z) - y z without overflow: max(z, 0) + log1p(e^-|z|) - y z
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))) - np.multiply(y, z)
+
+
+def huber(r, delta):
+    r = np.asarray(r, dtype=float)
+    a = np.abs(r)
+    return np.where(a <= delta, 0.5 * r * r, np.multiply(delta, a - np.multiply(0.5, delta)))

@@ -359,14 +359,17 @@ def _branch(expr: sympy.Expr, x: sympy.Symbol, p: sympy.Expr, side: int,
                 rest = [a for j, a in enumerate(args) if j not in tied]
                 return expr.func(args[best], *rest) if rest else args[best]
         else:
-            u = args[0]
+            mapping = {U: args[0]}
+            if len(args) > 1:
+                mapping[V] = args[1]
+            u = formula(kink.where).xreplace(mapping)  # the kink sits where this is 0
             u_at = u.xreplace({x: p})
             if not u_at.free_symbols and x in u.free_symbols and _sign(u_at) == 0:
                 s = _side_sign(u, x, p, side)
                 if s != 0:
                     found.append((expr, kink))
                     text = kink.above if s > 0 else kink.below
-                    return formula(text).xreplace({U: u})
+                    return formula(text).xreplace(mapping)
     return expr.func(*args) if changed else expr
 
 
@@ -515,9 +518,19 @@ def active_kinks(expr: sympy.Expr, point: Mapping[str, object]) -> list[tuple[sy
         if kink.ties:
             if len(_tied(node, args, node.func(*args))) >= 2:
                 out.append((node, kink))
-        elif _sign(args[0]) == 0:
+        elif _sign(_kink_location(kink, args)) == 0:
             out.append((node, kink))
     return out
+
+
+def _kink_location(kink: Kink, args: list[sympy.Expr]) -> sympy.Expr:
+    """The value of the kink's ``where`` formula (0 on the kink) for these arguments."""
+    if kink.where == "u":
+        return args[0]
+    mapping = {U: args[0]}
+    if len(args) > 1:
+        mapping[V] = args[1]
+    return formula(kink.where).xreplace(mapping)
 
 
 def _mixed(expr: sympy.Expr, subs: dict, wrt: tuple[str, ...], base: PointValue,

@@ -115,6 +115,9 @@ class Primitive:
     derivative_conditions: tuple[Condition, ...] = ()
     #: points where the function is defined but its derivative does not exist
     kinks: tuple[Kink, ...] = ()
+    #: values of trailing arguments that may be left out, in our syntax
+    #: (leaky_relu(x) is leaky_relu(x, 0.01))
+    defaults: tuple[str, ...] = ()
 
 
 def _m(label: str, formula: str, description: str) -> Mistake:
@@ -403,8 +406,88 @@ _GAUSSIAN: tuple[Primitive, ...] = (
               "Phi(u) + u phi(u): smooth, and slightly negative for u below about -0.75."),
 )
 
+# ── Activations and losses of deep learning ────────────────────────────────────────
+# u is the input (the prediction, the probability, the logit, the residual); v is the
+# second argument: leaky_relu's slope, elu's alpha, huber's delta, or a loss's target y.
+_RELU_KINK = Kink("u", "a corner", below="v*u", above="u", convention="v",
+                  convention_text="the convention leaky_relu'(0) = a, the slope below 0, "
+                                  "as PyTorch and TensorFlow use")
+_SQRT_2_PI = "sqrt(2/pi)*(u + 0.044715*u^3)"
+_DEEP: tuple[Primitive, ...] = (
+    Primitive("leaky_relu", "calctutor:leaky_relu", "calctutor.numeric:leaky_relu",
+              ("step(u) + v*step(-u)", "min(u, 0)"), "leaky ReLU rule",
+              "leaky_relu(u, a) is u for u > 0 and a u below: slope 1 or a, so the gradient "
+              "never dies completely; undefined at the corner u = 0 (unless a = 1).",
+              arity=2, defaults=("1/100",), kinks=(_RELU_KINK,),
+              domain="derivative undefined at u = 0",
+              mistakes=(_m("wrong_outer_derivative", "step(u)",
+                           "forgot the slope a below 0 (that is plain ReLU's derivative)"),)),
+    Primitive("elu", "calctutor:elu", "calctutor.numeric:elu",
+              ("step(u) + v*exp(min(u, 0))*step(-u)", "expm1(min(u, 0))"), "ELU rule",
+              "elu(u, alpha) is u for u > 0 and alpha (e^u - 1) below: slope 1 above, "
+              "alpha e^u below, so with alpha = 1 the two sides meet smoothly at 0.",
+              arity=2, defaults=("1",),
+              kinks=(Kink("u", "a corner (smooth when alpha = 1)", below="v*(exp(u) - 1)",
+                          above="u", convention="v",
+                          convention_text="the convention elu'(0) = alpha, as PyTorch uses"),),
+              domain="derivative undefined at u = 0 unless alpha = 1",
+              mistakes=(_m("wrong_outer_derivative", "step(u) + v*step(-u)",
+                           "used alpha for the slope below 0, forgetting the factor e^u"),)),
+    Primitive("gelu_tanh", "calctutor:gelu_tanh", "calctutor.numeric:gelu_tanh",
+              (f"(1 + tanh({_SQRT_2_PI}))/2 + u*(1 - tanh({_SQRT_2_PI})^2)*sqrt(2/pi)"
+               "*(1 + 0.134145*u^2)/2",), "GELU (tanh approximation) rule",
+              "gelu_tanh(u) = u/2 (1 + tanh(sqrt(2/pi)(u + 0.044715 u^3))), GELU's tanh "
+              "approximation: product rule, then the chain rule through tanh."),
+    Primitive("silu", "calctutor:silu", "calctutor.numeric:silu",
+              ("sigmoid(u)*(1 + u*(1 - sigmoid(u)))",), "SiLU rule",
+              "silu(u) = u sigmoid(u) (swish): by the product rule its slope is "
+              "s + u s (1 - s), slightly negative for u below about -1.28.",
+              aliases=("swish",),
+              mistakes=(_m("product_rule", "sigmoid(u)*(1 - sigmoid(u))",
+                           "kept only the sigmoid's derivative, dropping the product rule"),)),
+    Primitive("softsign", "calctutor:softsign", "calctutor.numeric:softsign",
+              ("1/(1 + abs(u))^2",), "softsign rule",
+              "softsign(u) = u/(1 + |u|) saturates like tanh but slowly: its slope "
+              "1/(1 + |u|)^2 falls off like 1/u^2, not exponentially.",
+              mistakes=(_m("quotient_rule", "1/(1 + abs(u))",
+                           "forgot to square the denominator"),)),
+    Primitive("hard_tanh", "calctutor:hard_tanh", "calctutor.numeric:hard_tanh",
+              ("step(1 - u^2)",), "hard tanh rule",
+              "hard_tanh(u) clips u to [-1, 1]: slope 1 inside, 0 outside, undefined at the "
+              "corners u = -1 and u = 1.",
+              kinks=(Kink("u^2 - 1", "a corner", below="u", above="sign(u)", convention="0",
+                          convention_text="the convention hard_tanh'(+-1) = 0, as PyTorch uses"),),
+              domain="derivative undefined at u = -1 and u = 1"),
+    Primitive("mse", "calctutor:mse", "calctutor.numeric:mse", ("2*(u - v)", "-2*(u - v)"),
+              "squared error rule",
+              "mse(p, y) = (p - y)^2: the chain rule gives 2(p - y), the error itself, twice.",
+              arity=2,
+              mistakes=(_m("power_rule", "u - v", "forgot to bring the exponent 2 down"),)),
+    Primitive("bce", "calctutor:bce", "calctutor.numeric:bce",
+              ("(u - v)/(u*(1 - u))", "ln(1 - u) - ln(u)"), "binary cross-entropy rule",
+              "bce(p, y) = -(y ln p + (1 - y) ln(1 - p)), so dbce/dp = -y/p + (1 - y)/(1 - p) "
+              "= (p - y)/(p (1 - p)); through p = sigmoid(z) this becomes p - y.",
+              arity=2, domain="0 < u < 1",
+              conditions=(Condition("u", ">", "a probability above 0"),
+                          Condition("1 - u", ">", "a probability below 1")),
+              mistakes=(_m("log_rule", "-v/u", "differentiated only the y ln p term"),)),
+    Primitive("bce_logits", "calctutor:bce_logits", "calctutor.numeric:bce_logits",
+              ("sigmoid(u) - v", "-u"), "cross-entropy with logits rule",
+              "bce_logits(z, y) = softplus(z) - y z = bce(sigmoid(z), y): its slope is "
+              "sigmoid(z) - y, prediction minus target - the neuron's backprop signal.",
+              arity=2,
+              mistakes=(_m("wrong_outer_derivative", "sigmoid(u)",
+                           "dropped the -y of the linear term"),)),
+    Primitive("huber", "calctutor:huber", "calctutor.numeric:huber",
+              ("max(-v, min(v, u))", "max(abs(u) - v, 0)"), "Huber loss rule",
+              "huber(r, delta) is r^2/2 near 0 and linear beyond |r| = delta: its slope is r "
+              "clipped to [-delta, delta], so one outlier cannot dominate the gradient.",
+              arity=2, defaults=("1",),
+              mistakes=(_m("power_rule", "u", "kept the quadratic slope r beyond delta"),)),
+)
+
 PRIMITIVES: tuple[Primitive, ...] = (_EXP_LOG + _TRIG + _INVERSE_TRIG + _HYPERBOLIC + _ML
-                                     + _GAUSSIAN)
+                                     + _GAUSSIAN + _DEEP)
 
 _BY_NAME: dict[str, Primitive] = {}
 for _row in PRIMITIVES:

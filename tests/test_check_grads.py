@@ -34,6 +34,7 @@ POINTS = {
     "acosh": [1.2, 2.0, 3.5], "csch": [-1.5, 0.4, 2.0], "coth": [-1.5, 0.4, 2.0],
     "cot": [-1.0, 0.4, 2.0], "csc": [-1.0, 0.4, 2.0], "tan": [-1.0, 0.4, 1.2],
     "sec": [-1.0, 0.4, 1.2], "pow": [0.6, 1.8], "div": [-1.3, 0.7, 2.2],
+    "bce": [0.15, 0.5, 0.8], "hard_tanh": [-1.6, -0.4, 0.7, 1.9],
 }
 DEFAULT = [-1.3, -0.4, 0.7, 2.1]
 OTHERS = [0.9, -0.35]  # second and third arguments (no ties with the first)
@@ -107,7 +108,9 @@ def test_our_own_functions_against_their_rewrite(row: Primitive) -> None:
 
 
 def test_our_own_functions_are_all_checked() -> None:
-    assert {row.name for row in OWN_ROWS} >= {"sigmoid", "relu", "softplus", "logsumexp", "gelu"}
+    assert {row.name for row in OWN_ROWS} >= {
+        "sigmoid", "relu", "softplus", "logsumexp", "gelu", "leaky_relu", "elu", "gelu_tanh",
+        "silu", "softsign", "hard_tanh", "mse", "bce", "bce_logits", "huber"}
 
 
 @pytest.mark.parametrize("wrong", ["sigmoid(u)", "sigmoid(u)*(1+sigmoid(u))", "1-sigmoid(u)"])

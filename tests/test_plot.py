@@ -143,11 +143,16 @@ def test_several_functions_and_commas_inside_calls():
 
 def test_activations_preset():
     r = run_plot("activations")
-    assert r.preset == "activations" and len(r.figures) == 3
-    sig, tanh_, relu_ = r.derivatives
+    assert r.preset == "activations" and len(r.figures) == 9
+    sig, tanh_, relu_, leaky, elu_, gelu_, silu_, softsign_, hard = r.derivatives
     assert sig.subs(x, 0) == sympy.Rational(1, 4)
     assert tanh_.subs(x, 0) == 1
     assert relu_.subs(x, 2) == 1 and relu_.subs(x, -2) == 0
+    assert leaky.subs(x, 2) == 1 and leaky.subs(x, -2) == sympy.Rational(1, 10)
+    assert elu_.subs(x, -1) == sympy.exp(-1) and elu_.subs(x, 3) == 1
+    assert float(gelu_.subs(x, 0)) == 0.5 and float(silu_.subs(x, 0)) == 0.5
+    assert softsign_.subs(x, 1) == sympy.Rational(1, 4)
+    assert hard.subs(x, 0.5) == 1 and hard.subs(x, 2) == 0
 
 
 @pytest.mark.parametrize("text, kwargs, needle", [
@@ -199,11 +204,11 @@ def test_cli_taylor_json_and_plain_plot():
 
 
 def test_cli_limit_json_and_no_color():
-    out = _run("limit", "3x^2 - 4x", "--at", "1", "--json")
+    out = _run("limit", "3x^2 - 4x", "--at", "1", "--quotient", "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["exact"] == 2.0 and len(doc["rows"]) == 12
-    out = _run("limit", "3x^2 - 4x", "--at", "1", "--plot", env={"NO_COLOR": "1"})
+    out = _run("limit", "3x^2 - 4x", "--at", "1", "--quotient", "--plot", env={"NO_COLOR": "1"})
     assert out.returncode == 0, out.stderr
     assert "2.30000" in out.stdout and "\x1b" not in out.stdout  # NO_COLOR: no colour
     out = _run("limit", "3x^2 - 4x", "--at", "1", "--plot", "--plain")
@@ -232,7 +237,7 @@ def test_cli_plot_tangent_plain_and_save(tmp_path):
 
 @pytest.mark.parametrize("args", [
     ("taylor", "x^", "--json"),
-    ("limit", "ln(x)", "--at", "0"),
+    ("limit", "ln(x)", "--at", "0", "--quotient"),
     ("plot", "x^2", "--save", "plot.jpg"),
     ("integrate", "x", "--from", "0"),
 ])

@@ -153,16 +153,45 @@ def test_every_kinked_function_has_its_kink_in_the_table():
     assert {row.name for row in KINK_ROWS} >= {"abs", "relu", "sign", "step", "max", "min"}
 
 
+def _parameters(row) -> list[float]:
+    """The values of a row's trailing parameters (its defaults: leaky_relu's 1/100)."""
+    return [float(formula(d)) for d in row.defaults]
+
+
+def _kink_points(row) -> list[float]:
+    """Where the row's kink sits (the real roots of its ``where`` formula in u)."""
+    import sympy
+
+    from calctutor.rules import U, V
+
+    where = formula(row.kinks[0].where)
+    if row.defaults:
+        where = where.xreplace({V: formula(row.defaults[0])})
+    return sorted(float(r) for r in sympy.solve(where, U) if r.is_real)
+
+
+def _call(row, u):
+    return _numpy(row)(u, *_parameters(row))
+
+
 @pytest.mark.parametrize("row", [r for r in KINK_ROWS if not r.kinks[0].ties], ids=lambda r: r.name)
 def test_kink_branches_match_numpy_on_each_side(row):
+    from calctutor.rules import U, V
+
     kink = row.kinks[0]
-    fn = _numpy(row)
-    below = compile_expr(formula(kink.below), ["u"])
-    above = compile_expr(formula(kink.above), ["u"])
-    left = -np.logspace(-6, 1, 25)
-    right = np.logspace(-6, 1, 25)
-    assert np.allclose(below.evaluate({"u": left}), fn(left), atol=1e-12)
-    assert np.allclose(above.evaluate({"u": right}), fn(right), atol=1e-12)
+    names = ["u", "v"][: 1 + len(row.defaults)]
+    params = dict(zip(names[1:], _parameters(row)))
+    below = compile_expr(formula(kink.below), names)
+    above = compile_expr(formula(kink.above), names)
+    where = compile_expr(formula(kink.where), names)
+    for root in _kink_points(row):
+        for side in (-1, 1):
+            us = root + side * np.logspace(-6, -0.5, 25)
+            w = where.evaluate({"u": us, **params})
+            expected = np.where(w < 0, below.evaluate({"u": us, **params}),
+                                above.evaluate({"u": us, **params}))
+            assert np.allclose(expected, _call(row, us), atol=1e-12), (row.name, root, side)
+    assert U is not V
 
 
 @pytest.mark.parametrize("row", [r for r in KINK_ROWS if not r.kinks[0].ties], ids=lambda r: r.name)
@@ -171,22 +200,32 @@ def test_check_grads_away_from_the_kink_and_convention_on_it(row):
     NumPy function off the kink; on the kink, the table's convention, which lies between
     the two one-sided slopes (one-sided differences of NumPy) when the function is
     continuous there."""
-    fn = _numpy(row)
+    params = _parameters(row)
+    fn = lambda u: _call(row, u)  # noqa: E731
     grad = compile_gradient(parse(f"{row.name}(x)"), ["x"])
-    xs = np.array([-2.5, -1.0, -0.3, 0.4, 1.0, 2.2])
+    xs = np.array([-2.5, -1.3, -0.3, 0.4, 1.3, 2.2])
     h = 1e-6
     central = (fn(xs + h) - fn(xs - h)) / (2 * h)
     assert np.allclose(grad({"x": xs}).gradient["x"], central, atol=1e-6)
-    ev = grad({"x": 0.0})
-    convention = float(formula(row.kinks[0].convention))
-    assert float(ev.gradient["x"]) == convention
-    assert ev.kinks and "convention" in ev.kinks[0].what
-    if not row.kinks[0].jump:
-        right = (fn(np.array(h)) - fn(np.array(0.0))) / h
-        left = (fn(np.array(0.0)) - fn(np.array(-h))) / h
-        assert min(left, right) - 1e-9 <= convention <= max(left, right) + 1e-9
-    one = at_point(parse(f"{row.name}(x)"), {"x": sympy.Integer(0)}, "x", 1)
-    assert one.value is None  # a convention is not a derivative
+    from calctutor.rules import U, V
+
+    conv_formula = formula(row.kinks[0].convention)
+    for root in _kink_points(row):
+        ev = grad({"x": root})
+        convention = float(conv_formula.xreplace({U: root, **({V: params[0]} if params else {})}))
+        assert float(ev.gradient["x"]) == convention
+        assert ev.kinks and "convention" in ev.kinks[0].what
+        if not row.kinks[0].jump:
+            right = (fn(np.array(root + h)) - fn(np.array(root))) / h
+            left = (fn(np.array(root)) - fn(np.array(root - h))) / h
+            assert min(left, right) - 1e-9 <= convention <= max(left, right) + 1e-9
+        one = at_point(parse(f"{row.name}(x)"), {"x": sympy.nsimplify(root)}, "x", 1)
+        slopes = (fn(np.array(root + h)) - fn(np.array(root))) / h, \
+            (fn(np.array(root)) - fn(np.array(root - h))) / h
+        if not row.kinks[0].jump and abs(slopes[0] - slopes[1]) < 1e-4:  # elu, alpha = 1: smooth
+            assert float(one.value) == pytest.approx(slopes[0], abs=1e-5)
+        else:
+            assert one.value is None  # a convention is not a derivative
 
 
 @pytest.mark.parametrize("name", ["max", "min"])
@@ -214,7 +253,9 @@ def test_domain_conditions_match_numpy(row):
     fn = _numpy(row)
     grid = [-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0]
     for u in grid:
-        args = (u,) if row.arity == 1 else (1.0, u)  # div: the condition is on v
+        on_v = all(V in formula(c.expr).free_symbols for c in row.conditions)
+        # div: the condition is on v; bce: on u (the probability), with a label y = 0.3
+        args = (u,) if row.arity == 1 else (1.0, u) if on_v else (u, 0.3)
         holds = True
         for cond in row.conditions:
             c = formula(cond.expr)

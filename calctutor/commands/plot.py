@@ -1,7 +1,8 @@
 """``calctutor plot``: functions (and tangent lines, derivatives) drawn in the terminal.
 
 EXPR is one expression, several separated by commas (``"sin x, cos x"``), or a preset:
-``activations`` draws sigmoid, tanh and ReLU, each with its derivative.
+``activations`` draws sigmoid, tanh, ReLU, leaky ReLU, ELU, GELU, SiLU, softsign and hard
+tanh, each with its derivative.
 """
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ PRESETS: dict[str, Preset] = {
             ("relu(x)", "relu' is 1 for x > 0 and 0 for x < 0; at the corner x = 0 it does "
                         "not exist (autodiff uses " + by_name("relu").kinks[0].convention_text
                         + "): no saturation for positive inputs"),
+            ("leaky_relu(x, 1/10)", "leaky_relu' is 1 above 0 and the slope a below (a = 0.1 "
+                                    "here; 0.01 by default): negative inputs still learn"),
+            ("elu(x)", "elu' is 1 above 0 and e^x below: with alpha = 1 the two meet, so there "
+                       "is no corner"),
+            ("gelu(x)", "gelu' = Phi(x) + x phi(x): smooth, and slightly negative for x below "
+                        "about -0.75"),
+            ("silu(x)", "silu' = s + x s (1 - s): smooth, dips below 0 for x below about -1.28"),
+            ("softsign(x)", "softsign' = 1/(1 + |x|)^2 falls off like 1/x^2: slower "
+                            "saturation than tanh"),
+            ("hard_tanh(x)", "hard_tanh' is 1 between -1 and 1 and 0 outside; corners at -1 "
+                             "and 1"),
         ),
         (-5.0, 5.0),
     ),

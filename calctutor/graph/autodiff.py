@@ -67,7 +67,9 @@ class _Convention:
 
     ties: bool
     value: float = 0.0  # unary rows: the local derivative used on the kink
-    tape: object = None  # ties: the convention as a function of k (number tied)
+    tape: object = None  # ties: the convention as a function of k (number tied);
+    #                      otherwise, when set, of the arguments u, v (leaky_relu: v)
+    where: object = None  # the kink's location as a tape in u, v (None: u = 0)
 
 
 def _convention(op: str) -> _Convention | None:
@@ -80,7 +82,22 @@ def _convention(op: str) -> _Convention | None:
     f = formula(kink.convention)
     if kink.ties:
         return _Convention(True, tape=compile_expr(f, ["k"]))
-    return _Convention(False, value=constant_value(f))
+    where = None if kink.where == "u" else compile_expr(formula(kink.where), ["u", "v"])
+    if f.free_symbols:
+        return _Convention(False, tape=compile_expr(f, ["u", "v"]), where=where)
+    return _Convention(False, value=constant_value(f), where=where)
+
+
+def _uv(args: list) -> dict:
+    return {"u": args[0], "v": args[1] if len(args) > 1 else 0.0}
+
+
+def _kink_mask(conv: _Convention | None, args: list) -> Array:
+    """Where a one-argument-kinked row sits on its kink (its ``where`` formula is 0)."""
+    if conv is None or conv.where is None:
+        return args[0] == 0
+    with np.errstate(all="ignore"):
+        return np.asarray(conv.where.evaluate(_uv(args))) == 0
 
 
 def _on_kink(n, values) -> Array | None:
@@ -93,7 +110,7 @@ def _on_kink(n, values) -> Array | None:
         out = np.asarray(values[n.index], dtype=float)
         count = sum((a == out).astype(int) for a in args)
         return count >= 2
-    return args[0] == 0
+    return _kink_mask(_convention(n.op), args)
 
 
 # ── per-graph execution plan ────────────────────────────────────────────────────────
@@ -243,9 +260,14 @@ def _apply_convention(n, k: int, conv: _Convention, values: list, local):
     formula's step(0) = 1/2)."""
     args = [np.asarray(values[a], dtype=float) for a in n.args]
     if not conv.ties:
-        mask = args[0] == 0
+        if k != 0:  # the kink is in the first argument; the others' slopes are the formula's
+            return local
+        mask = _kink_mask(conv, args)
         if not mask.any():
             return local
+        if conv.tape is not None:
+            with np.errstate(all="ignore"):
+                return np.where(mask, conv.tape.evaluate(_uv(args)), local)
         return np.where(mask, conv.value, local)
     out = np.asarray(values[n.index], dtype=float)
     tied = [a == out for a in args]
@@ -494,8 +516,14 @@ def _kinks(ev: Evaluation) -> list[Problem]:
             if mask.any():
                 if kink.ties:
                     where = f"a corner ({kink.text})"
-                else:
+                elif kink.where == "u":
                     where = f"{kink.text} (its argument {graph.nodes[n.args[0]].id} is 0)"
+                else:
+                    arg = graph.nodes[n.args[0]].id
+                    from calctutor.rules import U, formula
+
+                    spot = to_input(formula(kink.where).xreplace({U: sympy.Symbol(arg)}))
+                    where = f"{kink.text} ({spot} is 0)"
                 what = (f"{n.id} = {to_input(graph.definition(n.index))} is at {where}: its "
                         "local derivative does not exist there, so the backward pass uses "
                         f"{kink.convention_text}")

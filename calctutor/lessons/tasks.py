@@ -426,10 +426,42 @@ def _shape(expected) -> str:
     return "[" + ", ".join("…" for _ in expected) + "]"
 
 
+# ── optimisation ────────────────────────────────────────────────────────────────────
+class StableRate(TaskKind):
+    """On a quadratic, plain gradient descent converges exactly when the rate is below
+    2/lambda_max (lambda_max: the Hessian's largest eigenvalue); the answer is that bound."""
+
+    name = "stable-rate"
+    answer = "the rate above which gradient descent diverges (a number)"
+    min_variables = 1
+    numeric = True
+
+    def prompt(self, ex) -> str:
+        return ("Plain gradient descent with a fixed rate on f = {f}: above which rate does it "
+                "diverge? (f is quadratic, so its Hessian is the same everywhere.)")
+
+    def expected(self, ex, function, variables, wrt, point, direction, lower, upper):
+        symbols = [sympy.Symbol(v, real=True) if isinstance(v, str) else v for v in variables]
+        hessian = sympy.Matrix([[sympy.diff(function, a, b) for b in symbols] for a in symbols])
+        if hessian.free_symbols:
+            raise Degenerate("the function is not quadratic")
+        eigenvalues = [sympy.nsimplify(e) for e in hessian.eigenvals()]
+        top = max(eigenvalues, key=lambda e: float(e))
+        if not all(float(e) > 0 for e in eigenvalues):
+            raise Degenerate("the quadratic is not a bowl")
+        return sympy.nsimplify(2 / top)
+
+    def solution(self, problem: Problem):
+        start = ",".join(f"{s.name}=1" for s in sorted(problem.function.free_symbols,
+                                                       key=lambda s: s.name))
+        rate = float(problem.expected) * 1.05
+        return "descend", {"start": start, "rate": f"{rate:.4g}", "steps": 20}
+
+
 #: Every task kind by name, in the order the documentation lists them.
 KINDS: dict[str, TaskKind] = {k.name: k for k in (
     Derivative(), Partial(), Value(), Evaluate(), Gradient(), Hessian(), Directional(),
-    Taylor(), Integral(), Equivalent(),
+    Taylor(), Integral(), Equivalent(), StableRate(),
 )}
 
 

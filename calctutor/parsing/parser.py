@@ -464,8 +464,14 @@ class Parser:
                 raise self.error(f"{name} needs at least {count} arguments, as in "
                                  f"{name}(0, x)", name_tok)
             return self.build.call(row.name, args)
+        if row.defaults and row.arity - len(row.defaults) <= len(args) < row.arity:
+            missing = row.defaults[len(args) - row.arity:]
+            args = list(args) + [parse_default(text) for text in missing]
         if len(args) != row.arity:
             expected = "one argument" if row.arity == 1 else f"{row.arity} arguments"
+            if row.defaults:
+                expected = (f"{row.arity - len(row.defaults)} to {row.arity} arguments "
+                            f"(the last defaults to {', '.join(row.defaults)})")
             if name == "log":
                 expected = "one or two arguments (x, base)"
             raise self.error(f"{name} takes {expected}, got {len(args)}", name_tok)
@@ -670,3 +676,8 @@ def _parse_span(text, start, end, evaluate, names, functions):
     except ParseError as exc:
         raise ParseError(exc.message, text, exc.position, hint=exc.hint,
                          width=exc.width) from None
+
+
+def parse_default(text: str) -> sympy.Expr:
+    """A table row's default argument (trusted, fixed text such as ``1/100``)."""
+    return parse(text)

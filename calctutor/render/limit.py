@@ -1,168 +1,176 @@
-"""Renderers for :class:`calctutor.commands.limit.LimitResult`."""
+"""Renderers for ``calctutor limit``: the limit of an expression
+(:class:`calctutor.commands.limit.LimitResult`) and, with ``--quotient``, the
+difference-quotient table (:mod:`calctutor.render.limit_quotient`)."""
 
 from __future__ import annotations
 
 import sympy
 
-from calctutor.commands.limit import LimitResult, LimitRow
+from calctutor.commands.limit import (
+    FINITE, INFINITE, NO_SIDE, NOT_REAL, OSCILLATES, LimitResult, Side)
 from calctutor.parsing import to_input
 from calctutor.points import to_float
+from calctutor.render import limit_quotient as quotient_view
 from calctutor.render.mathtext import NOTE_STYLE, RESULT_STYLE, WRONG_STYLE
 from calctutor.render.plot import figures_plain, figures_rich, fmt, plain_table, rich_table
 
-MARK = "!"
-MARK_NOTE = "! = the first h where float64 rounding error is larger than truncation error"
+
+def _number(value: sympy.Expr | None):
+    """A limit for JSON: a float, the strings "oo" / "-oo", or null."""
+    if value is None:
+        return None
+    if value is sympy.oo:
+        return "oo"
+    if value is -sympy.oo:
+        return "-oo"
+    return to_float(value)
 
 
-def decimal_text(value: sympy.Expr, min_places: int = 5) -> str:
-    """An exact quotient as a decimal: 23/10 → 2.30000 (all digits when it terminates)."""
-    if value.is_Rational:
-        q = int(value.q)
-        twos = fives = 0
-        while q % 2 == 0:
-            q //= 2
-            twos += 1
-        while q % 5 == 0:
-            q //= 5
-            fives += 1
-        places = max(twos, fives)
-        if q == 1 and places <= 20:
-            scaled = abs(value.p) * (10**places // int(value.q))
-            sign = "-" if value < 0 else ""
-            whole, frac = divmod(scaled, 10**places)
-            digits = str(frac).rjust(places, "0") if places else ""
-            digits = digits.ljust(min_places, "0")
-            return f"{sign}{whole}.{digits}"
-    number = to_float(value)
-    return "n/a" if number is None else f"{number:.15g}"
+def _side_json(side: Side):
+    return _number(side.value) if side.exists else None
 
 
-def h_text(h: sympy.Expr) -> str:
-    value = to_float(h)
-    if h.is_Rational and h.p == 1 and str(h.q).strip("0") == "1":
-        return f"1e-{len(str(h.q)) - 1}"
-    return fmt(value, 10)
+def _side_words(side: Side) -> str:
+    if side.status in (FINITE, INFINITE):
+        text = to_input(side.value)
+        if side.status == FINITE and not side.value.is_Rational:
+            number = to_float(side.value)
+            if number is not None:
+                text += f" ~ {fmt(number, 12)}"
+        return text
+    if side.status == OSCILLATES:
+        return (f"none: f oscillates between {to_input(side.bounds[0])} and "
+                f"{to_input(side.bounds[1])}")
+    if side.status == NOT_REAL:
+        return "none: f is not defined (not real) on this side"
+    return "not determined"
 
 
-def f64(value: float | None) -> str:
-    return "n/a" if value is None else repr(value)
+def _verdict(result: LimitResult) -> str:
+    if result.exact is None and not result.determined:
+        return "not determined (see the table)"
+    if result.exact is None:
+        return "the limit does not exist"
+    text = to_input(result.exact)
+    if result.exact.is_finite and not result.exact.is_Rational:
+        number = to_float(result.exact)
+        if number is not None:
+            text += f" ~ {fmt(number, 12)}"
+    if result.exact is sympy.oo:
+        text += " (an infinite limit: f grows without bound)"
+    elif result.exact is -sympy.oo:
+        text += " (an infinite limit: f falls without bound)"
+    return text
 
 
-def _rows(result: LimitResult, kind: str, marks: bool) -> list[list[str]]:
+def _value(number: float | None, digits: sympy.Expr | None) -> str:
+    """A table value to 15 significant digits; below float64's range from the 30 digits."""
+    if digits is None:
+        return "undefined"
+    if number is None or (number == 0 and digits != 0):
+        return sympy.Float(digits, 15).__str__() if digits.is_finite else "n/a"
+    return fmt(number, 15)
+
+
+def _table(result: LimitResult) -> tuple[list[str], list[list[str]]]:
+    a = to_input(result.point)
+    if result.point is sympy.oo:
+        return (["x", "f(x)"],
+                [[to_input(r.x_left), _value(r.left, r.left_value)] for r in result.rows])
+    if result.point is -sympy.oo:
+        return (["x", "f(x)"],
+                [[to_input(r.x_right), _value(r.right, r.right_value)] for r in result.rows])
+    return (["h", f"f({a} - h)", f"f({a} + h)"],
+            [[quotient_view.h_text(r.h), _value(r.left, r.left_value),
+              _value(r.right, r.right_value)] for r in result.rows])
+
+
+def _summary(result: LimitResult) -> list[tuple[str, str]]:
     rows = []
-    exact = result.exact_float
-    first_mark = result.takeover(kind)
-    for r in result.rows:
-        quotient = r.forward_exact if kind == "forward" else r.central_exact
-        value = r.forward_float64 if kind == "forward" else r.central_float64
-        err = r.error(kind, exact)
-        mark = f" {MARK}" if (marks and first_mark is not None and r.h == first_mark) else "  "
-        rows.append([h_text(r.h), decimal_text(quotient), f64(value),
-                     ("n/a" if err is None else f"{err:.1e}") + mark])
+    if not result.infinite_point:
+        rows.append(("from the left", _side_words(result.left)))
+        rows.append(("from the right", _side_words(result.right)))
+    rows.append(("limit", _verdict(result)))
+    how = result.method + (", a removable singularity" if result.removable else "")
+    rows.append(("shown by", how))
     return rows
 
 
-def _headers() -> list[str]:
-    return ["h", "exact arithmetic", "float64", "error  "]
+def _title(result: LimitResult) -> str:
+    return (f"the limit of {to_input(result.function)} as {result.variable} -> "
+            f"{to_input(result.point)}")
 
 
-def _intro(result: LimitResult) -> list[str]:
-    a = to_input(result.point)
-    lines = [f"f(x) = {to_input(result.function)},  a = {a}"]
-    if result.exact is not None:
-        lines.append(f"exact derivative: f'(x) = {to_input(result.derivative)},  "
-                     f"f'({a}) = {to_input(result.exact)}"
-                     + ("" if result.exact.is_Rational else f" ~ {fmt(result.exact_float, 12)}"))
-    if result.quotient is not None:
-        lines.append(f"by hand: (f({a} + h) - f({a}))/h = {to_input(result.quotient)}"
-                     f"  ->  {to_input(result.quotient.subs(result.h_symbol, 0))} as h -> 0")
-    return lines
-
-
-def _explain(result: LimitResult) -> list[str]:
-    out = []
-    fw, ce = result.takeover("forward"), result.takeover("central")
-    if fw is not None:
-        out.append(f"forward: from h = {h_text(fw)} down, float64 rounding error "
-                   "(cancellation in f(a+h) - f(a)) is larger than the truncation error")
-    if ce is not None:
-        out.append(f"central: from h = {h_text(ce)} down, the same happens; the central "
-                   "quotient's truncation error is O(h^2), so it gets closer before that")
-    if fw is not None or ce is not None:
-        out.insert(0, MARK_NOTE + "; error = float64 - f'(a)")
-    out.append("rule of thumb: best h ~ 1e-8 for forward, ~ 1e-5 for central differences "
-               "(sqrt and cube root of machine epsilon 2.2e-16)")
-    return out
-
-
-def to_json(result: LimitResult) -> dict:
-    exact = result.exact_float
+def to_json(result) -> dict:
+    if not isinstance(result, LimitResult):
+        return quotient_view.to_json(result)
     return {
         "input": result.input,
         "function": to_input(result.function),
         "variable": result.variable,
-        "point": to_float(result.point),
-        "rows": [_row_json(r, exact) for r in result.rows],
-        "exact": exact,
-        "derivative": to_input(result.derivative) if result.derivative is not None else None,
+        "point": _number(result.point),
+        "rows": [{"h": to_float(r.h), "left": r.left, "right": r.right,
+                  "x_left": _number(r.x_left) if r.x_left is not None else None,
+                  "x_right": _number(r.x_right) if r.x_right is not None else None}
+                 for r in result.rows],
+        "left": _side_json(result.left),
+        "right": _side_json(result.right),
+        "exact": _number(result.exact),
         "exact_expr": to_input(result.exact) if result.exact is not None else None,
-        "quotient": to_input(result.quotient) if result.quotient is not None else None,
-        "cancellation_h": {k: to_float(result.takeover(k)) for k in ("forward", "central")},
+        "left_status": None if result.left.status == NO_SIDE else result.left.status,
+        "right_status": None if result.right.status == NO_SIDE else result.right.status,
+        "exists": (result.exact is not None) if result.determined else None,
+        "method": result.method,
+        "removable": result.removable,
+        "value_at_point": (to_input(result.value_at_point)
+                           if result.value_at_point is not None else None),
+        "steps": [{"rule": s.rule, "text": s.text,
+                   **{name: to_input(expr) for name, expr in s.exprs}} for s in result.steps],
         "notes": list(result.notes),
     }
 
 
-def _row_json(r: LimitRow, exact: float | None) -> dict:
-    return {
-        "h": to_float(r.h),
-        "forward": r.forward,
-        "central": r.central,
-        "forward_float64": r.forward_float64,
-        "central_float64": r.central_float64,
-        "forward_error": r.error("forward", exact),
-        "central_error": r.error("central", exact),
-        "forward_exact": to_input(r.forward_exact) if r.forward_exact.is_Rational else None,
-        "central_exact": to_input(r.central_exact) if r.central_exact.is_Rational else None,
-        "rounding_exceeds_truncation": {"forward": r.rounding_wins_forward,
-                                        "central": r.rounding_wins_central},
-    }
-
-
-def to_plain(result: LimitResult) -> str:
-    lines = _intro(result) + [""]
-    lines.append("forward difference (f(a+h) - f(a))/h:")
-    lines += plain_table(_headers(), _rows(result, "forward", True))
-    lines += ["", "central difference (f(a+h) - f(a-h))/(2h):"]
-    lines += plain_table(_headers(), _rows(result, "central", True))
-    lines += [""] + [f"- {e}" for e in _explain(result)]
+def to_plain(result) -> str:
+    if not isinstance(result, LimitResult):
+        return quotient_view.to_plain(result)
+    headers, rows = _table(result)
+    lines = [_title(result), ""]
+    lines += plain_table(headers, rows)
+    lines.append("")
+    summary = _summary(result)
+    width = max(len(label) for label, _ in summary)
+    lines += [f"{label.rjust(width)}: {value}" for label, value in summary]
+    if result.steps:
+        lines += ["", "why:"] + [f"- {s.text}" for s in result.steps]
     lines += [f"note: {n}" for n in result.notes]
     if result.figure is not None:
         lines += figures_plain([result.figure])
     return "\n".join(lines)
 
 
-def to_rich(result: LimitResult):
+def to_rich(result):
+    if not isinstance(result, LimitResult):
+        return quotient_view.to_rich(result)
     from rich.console import Group
+    from rich.table import Table
     from rich.text import Text
 
-    parts = [Text(line) for line in _intro(result)]
-    for kind, title in (("forward", "forward difference  (f(a+h) - f(a))/h"),
-                        ("central", "central difference  (f(a+h) - f(a-h))/(2h)")):
-        rows = _rows(result, kind, True)
-        styled = []
-        exact = result.exact_float
-        for raw, r in zip(rows, result.rows):
-            wins = r.rounding_wins_forward if kind == "forward" else r.rounding_wins_central
-            err_style = WRONG_STYLE if wins else RESULT_STYLE
-            styled.append([Text(raw[0]), Text(raw[1]), Text(raw[2]),
-                           Text(raw[3], style=err_style if exact is not None else "")])
-        parts.append(rich_table(title, _headers(), styled, keep=(0, 1, 2, 3)))
-    parts += [Text("• " + e, style=NOTE_STYLE) for e in _explain(result)]
+    headers, rows = _table(result)
+    parts = [Text(_title(result), style="bold"),
+             rich_table(None, headers, [[Text(c) for c in row] for row in rows],
+                        keep=tuple(range(len(headers))))]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(justify="right", style="bold")
+    grid.add_column()
+    for label, value in _summary(result):
+        style = RESULT_STYLE if label == "limit" and result.exact is not None else (
+            WRONG_STYLE if label == "limit" else "")
+        grid.add_row(label, Text(value, style=style))
+    parts.append(grid)
+    parts += [Text("• " + s.text) for s in result.steps]
     parts += [Text(f"note: {n}", style=NOTE_STYLE) for n in result.notes]
-    title = Text(f"the derivative of {to_input(result.function)} at {result.variable} = "
-                 f"{to_input(result.point)} as a limit", style="bold")
-    # no panel border: the digits need every column of a narrow terminal
-    body = Group(title, *parts)
+    body = Group(*parts)
     if result.figure is None:
         return body
     return Group(body, *figures_rich([result.figure]))
+

@@ -505,8 +505,9 @@ def plot(ctx: Context, arg: str):
     return _remember(ctx, show(result, view))
 
 
-@command("limit", usage=_usage("limit"), help="the derivative as a limit of difference quotients",
-         examples=(":limit sin x --at 0", ":limit x^2 --at 1 --h 0.1,0.01"))
+@command("limit", usage=_usage("limit"),
+         help="the limit of EXPR at A (--quotient: the derivative as a limit of difference quotients)",
+         examples=(":limit sin(x)/x --at 0", ":limit x^2 --at 1 --quotient --h 0.1,0.01"))
 def limit(ctx: Context, arg: str):
     from calctutor.commands.limit import run_limit
     from calctutor.render import limit as view
@@ -528,6 +529,38 @@ def limit(ctx: Context, arg: str):
                             hint=f":limit EXPR --at A (or set one with :at {names[0]}=1)")
         at_ = to_input(value)
     result = run_limit(text, **{**opts, "at": at_})
+    return _remember(ctx, show(result, view))
+
+
+@command("descend", usage=_usage("descend"),
+         help="watch gradient descent, momentum or Newton's method use the gradient",
+         examples=(":descend x^2 + 3y^2 --from x=1,y=2 --rate 0.3",
+                   ":descend x^2 + 3y^2 --from x=1,y=2 --method newton",
+                   ":descend x^2 --from 1 --rate 1.1"))
+def descend(ctx: Context, arg: str):
+    from calctutor.commands.descend import run_descend
+    from calctutor.render import descend as view
+
+    text, opts = _options(arg, "descend")
+    text = ctx.state.expand(text)
+    start = opts.pop("start", None) or ctx.state.point
+    if not start:
+        raise CalcError("where does the descent start?",
+                        hint=":descend EXPR --from x=1,y=2 (or set a point with :at)")
+    result = run_descend(text, start, **opts)
+    return _remember(ctx, show(result, view))
+
+
+@command("stable", usage=_usage("stable"),
+         help="the naive and the stable float64 form against the exact value",
+         examples=(":stable logsumexp(1000, 1001, 1002)", ":stable softplus(x) --at x=-800"))
+def stable(ctx: Context, arg: str):
+    from calctutor.commands.stable import run_stable
+    from calctutor.render import stable as view
+
+    text, opts = _options(arg, "stable")
+    text = ctx.state.expand(text)
+    result = run_stable(text, **{**opts, "at": opts.get("at") or ctx.state.point})
     return _remember(ctx, show(result, view))
 
 

@@ -300,9 +300,14 @@ class Engine:
         if row.arity == -1:
             return self._variadic(expr, row, sid, depth, note)
         fn = type(expr)
+        rest = list(expr.args[1:])  # leaky_relu's slope, a loss's target y, huber's delta
+        if any(self.x in a.free_symbols for a in rest):
+            # several arguments move with x: the multivariable chain rule, done by SymPy
+            return self._by_sympy(expr, sid)
         return self._apply(expr, name, row.rule, row.explanation, expr.args[0],
-                           lambda u: fn(u, evaluate=False),
-                           lambda s, u: self._local(s, name, expr, name, [u]), sid, depth, note=note)
+                           lambda u: fn(u, *rest, evaluate=False),
+                           lambda s, u: self._local(s, name, expr, name, [u, *rest]), sid, depth,
+                           note=note)
 
     def _variadic(self, expr, row, sid, depth, note) -> Step:
         x = self.x
