@@ -152,8 +152,15 @@ def test_a_repl_session_in_plain_mode_is_ascii(tmp_path):
                  "y = 2x^3 + 3; z = y^2", ":graph"]:
         child.send(line + "\r")
         wait("> ")
-    child.send("\x04")
-    child.expect(pexpect.EOF)
+    child.send(":parse x^7\r")  # the last reply, then the prompt after it: idle
+    wait("canonical:")
+    wait("> ")
+    for _ in range(3):  # Ctrl-D at an idle prompt ends the session
+        child.send("\x04")
+        if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=20) == 0:
+            break
+    else:
+        pytest.fail("Ctrl-D did not end the session:\n" + ANSI.sub("", "".join(seen)))
     seen.append(child.before)
     child.close()
     raw = "".join(seen)
