@@ -1,44 +1,140 @@
-"""The learner's history: every attempt, Leitner boxes, mastery — in SQLite.
+"""The learner's history: every attempt, a review schedule per skill, mastery — in SQLite.
 
 Storage is ``progress.sqlite3`` in the data directory (``CALCTUTOR_HOME`` or the
-platform's user data directory, see :mod:`calctutor.paths`). Standard library only.
+platform's user data directory, see :mod:`calctutor.paths`).
 
 Durability and concurrency:
 
 - WAL journal with ``synchronous=FULL``: a committed attempt survives the process being
   killed at any moment, and a half-written one is rolled back, never half-present.
-- One transaction per attempt (the attempt row *and* its Leitner box move together),
-  opened with ``BEGIN IMMEDIATE`` so two sessions writing at once queue on SQLite's lock
-  (with a busy timeout) instead of failing or deadlocking.
+- One transaction per attempt (the attempt row *and* its skill's review card move
+  together), opened with ``BEGIN IMMEDIATE`` so two sessions writing at once queue on
+  SQLite's lock (with a busy timeout) instead of failing or deadlocking.
 - The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` upgrades an
   older database step by step inside a transaction, so a crash mid-migration leaves the
   old version intact.
 
-Leitner boxes: each exercise sits in box 1..5. A correct answer at the first try without
-hints moves it up a box; a correct answer after a slip or with hints leaves it; a wrong
-answer, a skip or a revealed solution sends it back to box 1. A box-``b`` exercise is due
-again ``2^(b-1)`` sessions later, so mistakes come back soon and known material rarely.
-Mastery of an exercise is ``(box - 1) / 4``; of a lesson or a skill, the mean over its
-exercises (unseen ones count 0).
+Review schedule: each *skill* (``chain-rule``, ``gradients``, ...) is one FSRS card
+(the ``fsrs`` package, FSRS-6 with its default parameters, no fuzzing). The grade comes
+from the checker, never from the learner: right at the first try without a hint is
+*Good*; right after a hint or a wrong try is *Hard*; wrong, skipped or a revealed
+solution is *Again*. Only the first graded answer to an exercise in a session is a
+review (later tries at the same exercise are practice). A card is due when FSRS says its
+recall probability has fallen to the target retention (90 %).
+
+Mastery of an exercise is the recall probability of its skill now, if the learner's last
+answer to it was right (else 0); of a lesson or a skill, the mean over its exercises
+(unseen ones count 0). So mastery fades while a skill is not reviewed.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from calctutor.errors import CalcError
 
 DB_NAME = "progress.sqlite3"
-MAX_BOX = 5
 BUSY_TIMEOUT_SECONDS = 15.0
+#: A lesson session's length, for "due": a review falling due during it is offered at its start.
+SESSION_SECONDS = 30 * 60.0
 
-#: Schema migrations; entry ``i`` upgrades a database from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (
+#: FSRS grades (the values of :class:`fsrs.Rating`).
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+
+def rating_for(kind: str, correct: bool, clean: bool) -> int:
+    """The automatic FSRS grade of one graded answer.
+
+    ``clean`` is right at the first try with no hint. Wrong, skipped or solution shown
+    is Again; right but not clean is Hard; clean is Good. (Easy is never given: a
+    checker cannot tell an effortless answer from a careful one.)"""
+    if kind != "answer" or not correct:
+        return AGAIN
+    return GOOD if clean else HARD
+
+
+_SCHEDULER = None
+
+
+def scheduler():
+    """The one FSRS scheduler (imported on first use: ``--help`` stays fast)."""
+    global _SCHEDULER
+    if _SCHEDULER is None:
+        from fsrs import Scheduler
+
+        _SCHEDULER = Scheduler(desired_retention=0.9, enable_fuzzing=False)
+    return _SCHEDULER
+
+
+def _utc(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, timezone.utc)
+
+
+def new_card(skill: str, epoch: float):
+    from fsrs import Card
+
+    return Card(card_id=zlib.crc32(skill.encode()), due=_utc(epoch))
+
+
+def review(card, rating: int, epoch: float):
+    """``card`` after one review graded ``rating`` at ``epoch`` (never before its last)."""
+    from fsrs import Rating
+
+    when = _utc(epoch)
+    if card.last_review is not None and when < card.last_review:
+        when = card.last_review
+    return scheduler().review_card(card, Rating(rating), review_datetime=when)[0]
+
+
+def cards_from_history(rows: Iterable[tuple]) -> dict[str, object]:
+    """Replay attempts ``(session, lesson, exercise, skill, kind, correct, hints, created)``
+    in id order into one FSRS card per skill, by the same grading rule as
+    :meth:`ProgressStore.record` (the first graded answer per exercise and session is
+    the review; a wrong checkpoint before it makes a right answer Hard)."""
+    cards: dict[str, object] = {}
+    reviewed: set[tuple] = set()
+    slipped: set[tuple] = set()
+    for session, lesson, exercise, skill, kind, correct, hints, created in rows:
+        key = (session, lesson, exercise)
+        if kind == "checkpoint":
+            if not correct:
+                slipped.add(key)
+            continue
+        if session is not None and key in reviewed:
+            continue
+        reviewed.add(key)
+        name = skill or lesson
+        clean = bool(correct) and not hints and key not in slipped
+        card = cards.get(name) or new_card(name, created)
+        cards[name] = review(card, rating_for(kind, bool(correct), clean), created)
+    return cards
+
+
+_HISTORY = ("SELECT session, lesson, exercise, skill, kind, correct, hints, created"
+            " FROM attempts ORDER BY id")
+
+
+def _cards_from_boxes(conn: sqlite3.Connection) -> None:
+    """2 -> 3: FSRS cards per skill, built from the stored attempt history."""
+    conn.execute("CREATE TABLE cards (skill TEXT PRIMARY KEY, card TEXT NOT NULL,"
+                 " due REAL NOT NULL, updated REAL NOT NULL)")
+    for skill, card in cards_from_history(conn.execute(_HISTORY).fetchall()).items():
+        conn.execute("INSERT INTO cards (skill, card, due, updated) VALUES (?, ?, ?, ?)",
+                     (skill, card.to_json(), card.due.timestamp(),
+                      card.last_review.timestamp()))
+    conn.execute("DROP TABLE boxes")
+
+
+#: Schema migrations; entry ``i`` upgrades a database from version ``i`` to ``i + 1``:
+#: an SQL script, or a function of the connection (inside the migration's transaction).
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 0 -> 1: the first schema: attempts only.
     """
     CREATE TABLE attempts (
@@ -87,6 +183,8 @@ MIGRATIONS: tuple[str, ...] = (
                0, MAX(created)
         FROM attempts AS a GROUP BY lesson, exercise;
     """,
+    # 2 -> 3: Leitner boxes replaced by one FSRS card per skill.
+    _cards_from_boxes,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -131,7 +229,7 @@ class Attempt:
     seconds: float | None = None
     seed: int | None = None
     session: int | None = None
-    promote: bool = False  # correct at the first try without hints: move up a box
+    promote: bool = False  # right at the first try without a hint: graded Good, not Hard
 
 
 @dataclass(frozen=True)
@@ -147,10 +245,29 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class SkillSchedule:
+    """One skill's review card: when it is due and how likely it is recalled now."""
+
+    skill: str
+    due: datetime  # UTC
+    retrievability: float  # FSRS recall probability now, 0..1
+    stability: float | None  # days for recall to fall to 90 %
+    state: str  # Learning, Review or Relearning
+    last_review: datetime | None
+
+    def is_due(self, now: datetime) -> bool:
+        return self.due <= now
+
+
+@dataclass(frozen=True)
 class Due:
+    """An exercise to practise because its skill is due for review."""
+
     lesson: str
     exercise: str
-    box: int
+    skill: str
+    due: datetime
+    retrievability: float
 
 
 class ProgressStore:
@@ -249,7 +366,11 @@ class ProgressStore:
                 raise CalcError(f"the progress database {self.path} was written by a newer "
                                 f"calctutor (schema {current}, this one knows {SCHEMA_VERSION})")
             for step in range(current, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[step]):
+                migration = MIGRATIONS[step]
+                if callable(migration):
+                    migration(conn)
+                    continue
+                for statement in _statements(migration):
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -271,7 +392,7 @@ class ProgressStore:
             conn.execute("UPDATE sessions SET finished = ? WHERE id = ?", (time.time(), session))
 
     def record(self, attempt: Attempt) -> int:
-        """Store one attempt and move its Leitner box, in one transaction; returns its id."""
+        """Store one attempt and review its skill's card, in one transaction; returns its id."""
         if attempt.kind not in KINDS:
             raise ValueError(f"unknown attempt kind {attempt.kind!r}")
         return self._write(lambda: self._record(attempt), 0)
@@ -289,47 +410,85 @@ class ProgressStore:
                  attempt.seconds),
             )
             if attempt.kind != "checkpoint":
-                self._move_box(conn, attempt, now)
+                self._review(conn, attempt, int(cur.lastrowid), now)
             return int(cur.lastrowid)
 
-    def _move_box(self, conn: sqlite3.Connection, attempt: Attempt, now: float) -> None:
-        row = conn.execute("SELECT box FROM boxes WHERE lesson = ? AND exercise = ?",
-                           (attempt.lesson, attempt.exercise)).fetchone()
-        box = row[0] if row else 1
-        if attempt.kind == "answer" and attempt.correct:
-            box = min(MAX_BOX, box + 1) if attempt.promote else box
-        else:
-            box = 1
-        sessions = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
-        due = sessions + 2 ** (box - 1) - (1 if box == 1 else 0)
+    def _review(self, conn: sqlite3.Connection, attempt: Attempt, attempt_id: int,
+                now: float) -> None:
+        """Review the attempt's skill card, if this is the exercise's first graded answer
+        in its session (a retry after a miss is practice, not a second review)."""
+        if attempt.session is not None and conn.execute(
+                "SELECT 1 FROM attempts WHERE session = ? AND lesson = ? AND exercise = ?"
+                " AND kind != 'checkpoint' AND id < ? LIMIT 1",
+                (attempt.session, attempt.lesson, attempt.exercise, attempt_id)).fetchone():
+            return
+        skill = attempt.skill or attempt.lesson
+        row = conn.execute("SELECT card FROM cards WHERE skill = ?", (skill,)).fetchone()
+        from fsrs import Card
+
+        card = Card.from_json(row[0]) if row else new_card(skill, now)
+        card = review(card, rating_for(attempt.kind, attempt.correct, attempt.promote), now)
         conn.execute(
-            "INSERT INTO boxes (lesson, exercise, skill, box, due_session, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (lesson, exercise) DO UPDATE SET"
-            " box = excluded.box, due_session = excluded.due_session,"
-            " updated = excluded.updated, skill = excluded.skill",
-            (attempt.lesson, attempt.exercise, attempt.skill, box, due, now),
+            "INSERT INTO cards (skill, card, due, updated) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (skill) DO UPDATE SET card = excluded.card, due = excluded.due,"
+            " updated = excluded.updated",
+            (skill, card.to_json(), card.due.timestamp(), now),
         )
 
     # ── reading ────────────────────────────────────────────────────────────────────
-    def box(self, lesson: str, exercise: str) -> int:
-        row = self.conn.execute("SELECT box FROM boxes WHERE lesson = ? AND exercise = ?",
-                                (lesson, exercise)).fetchone()
-        return row[0] if row else 0
+    def cards(self) -> dict[str, object]:
+        """The FSRS card of every reviewed skill. A database still on an older schema
+        (opened read-only, so not migrated) gets them replayed from its history."""
+        if self.version() < SCHEMA_VERSION:
+            return cards_from_history(self.conn.execute(_HISTORY).fetchall())
+        from fsrs import Card
 
-    def boxes(self) -> dict[tuple[str, str], tuple[int, str]]:
-        rows = self.conn.execute("SELECT lesson, exercise, box, skill FROM boxes")
-        return {(lesson, ex): (box, skill) for lesson, ex, box, skill in rows}
+        return {skill: Card.from_json(text)
+                for skill, text in self.conn.execute("SELECT skill, card FROM cards")}
 
-    def due(self, *, limit: int = 3, exclude_lesson: str | None = None) -> list[Due]:
-        """Exercises due for review now (lowest box first), for the start of a session."""
-        sessions = self.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
-        rows = self.conn.execute(
-            "SELECT lesson, exercise, box FROM boxes WHERE due_session <= ? AND box < ?"
-            " AND lesson IS NOT ? ORDER BY box, updated LIMIT ?",
-            (sessions, MAX_BOX, exclude_lesson, limit),
-        )
-        return [Due(*row) for row in rows]
+    def schedule(self, now: float | None = None) -> list[SkillSchedule]:
+        """Every reviewed skill's card, the soonest due first."""
+        when = _utc(time.time() if now is None else now)
+        out = []
+        for skill, card in self.cards().items():
+            recall = scheduler().get_card_retrievability(card, current_datetime=when)
+            out.append(SkillSchedule(skill, card.due, round(recall, 4), card.stability,
+                                     card.state.name, card.last_review))
+        return sorted(out, key=lambda s: (s.due, s.skill))
+
+    def recall(self, skill: str, now: float | None = None, *,
+               graduated: bool = False) -> float | None:
+        """The recall probability of ``skill`` now (None before its first review; with
+        ``graduated``, also while the card is in FSRS's learning or relearning steps,
+        where a skill just missed would read as 100 % remembered)."""
+        return next((s.retrievability for s in self.schedule(now) if s.skill == skill
+                     and (not graduated or s.state == "Review")), None)
+
+    def due(self, *, limit: int = 3, exclude_lesson: str | None = None,
+            now: float | None = None, within: float = SESSION_SECONDS) -> list[Due]:
+        """Exercises to practise, one per skill whose review falls due within ``within``
+        seconds of ``now`` (by default the length of a lesson session, so a skill missed a
+        minute ago, due again in FSRS's first relearning step, comes back in the next
+        lesson), the least likely recalled first: of that skill's exercises seen before
+        (outside ``exclude_lesson``), one last answered wrong, else the one practised
+        longest ago."""
+        when = _utc((time.time() if now is None else now) + within)
+        out: list[Due] = []
+        for s in sorted(self.schedule(now), key=lambda s: (s.retrievability, s.skill)):
+            if len(out) >= limit or not s.is_due(when):
+                continue
+            row = self.conn.execute(
+                "SELECT lesson, exercise FROM attempts AS a WHERE (skill = ? OR"
+                " (skill = '' AND lesson = ?)) AND kind != 'checkpoint' AND lesson IS NOT ?"
+                " GROUP BY lesson, exercise"
+                " ORDER BY (SELECT b.kind = 'answer' AND b.correct FROM attempts AS b"
+                "           WHERE b.lesson = a.lesson AND b.exercise = a.exercise"
+                "           AND b.kind != 'checkpoint' ORDER BY b.id DESC LIMIT 1),"
+                "          MAX(created) LIMIT 1",
+                (s.skill, s.skill, exclude_lesson)).fetchone()
+            if row is not None:
+                out.append(Due(row[0], row[1], s.skill, s.due, s.retrievability))
+        return out
 
     def count_attempts(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
@@ -365,22 +524,23 @@ class ProgressStore:
                 f" SUM(kind = 'answer' AND correct), SUM(kind = 'checkpoint'), MAX(created)"
                 f" FROM attempts GROUP BY {column}")
         }
-        boxes: dict[str, dict[str, int]] = {}
-        for lesson, exercise, box, skill in self.conn.execute(
-                "SELECT lesson, exercise, box, skill FROM boxes"):
+        recall = {sc.skill: sc.retrievability for sc in self.schedule()}
+        known: dict[str, dict[str, float]] = {}  # name -> exercise key -> mastery
+        for lesson, exercise, skill, right in self.conn.execute(
+                "SELECT lesson, exercise, skill, kind = 'answer' AND correct FROM attempts"
+                " WHERE kind != 'checkpoint' ORDER BY id"):
             name = lesson if column == "lesson" else skill
             key = exercise if column == "lesson" else f"{lesson}/{exercise}"
-            boxes.setdefault(name, {})[key] = box
+            known.setdefault(name, {})[key] = recall.get(skill or lesson, 0.0) if right else 0.0
         names = list(catalog) if catalog is not None else []
-        names += sorted(n for n in set(counts) | set(boxes) if n not in names and n)
+        names += sorted(n for n in set(counts) | set(known) if n not in names and n)
         out = []
         for name in names:
             attempts, correct, checkpoints, last = counts.get(name, (0, 0, 0, None))
-            seen = boxes.get(name, {})
+            seen = known.get(name, {})
             keys = set(catalog.get(name, ())) if catalog is not None and name in catalog else set()
             keys |= set(seen)
-            mastery = (sum((seen.get(k, 1) - 1) / (MAX_BOX - 1) for k in keys) / len(keys)
-                       if keys else 0.0)
+            mastery = sum(seen.get(k, 0.0) for k in keys) / len(keys) if keys else 0.0
             out.append(Stats(name, int(attempts or 0), int(correct), round(mastery, 4),
                              int(checkpoints), last))
         return out

@@ -28,7 +28,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
     "ground": ("primitives", "errors", "limits", "timeouts", "watchdog", "paths", "textsplit",
-               "interface", "__init__", "formatting", "numbers", "numfmt", "settings"),
+               "interface", "__init__", "formatting", "numbers", "numfmt", "settings",
+               "asciitext"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the
 #: other functions SymPy lacks (``mathfuncs``), and their ``fdiff`` reads the row's

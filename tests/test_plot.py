@@ -210,6 +210,9 @@ def test_cli_limit_json_and_no_color():
     assert doc["exact"] == 2.0 and len(doc["rows"]) == 12
     out = _run("limit", "3x^2 - 4x", "--at", "1", "--quotient", "--plot", env={"NO_COLOR": "1"})
     assert out.returncode == 0, out.stderr
+    assert "2.30000" in out.stdout and "\x1b" not in out.stdout  # NO_COLOR: no colour
+    out = _run("limit", "3x^2 - 4x", "--at", "1", "--quotient", "--plot", "--plain")
+    assert out.returncode == 0, out.stderr
     assert out.stdout.isascii() and "2.30000" in out.stdout and "\x1b" not in out.stdout
 
 

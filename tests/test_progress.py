@@ -1,5 +1,5 @@
-"""The progress database: attempts, Leitner boxes, mastery, migrations, crash safety and
-two writers at once."""
+"""The progress database: attempts, mastery, migrations, crash safety and two writers at
+once (the FSRS review schedule itself is tested in test_fsrs.py)."""
 
 from __future__ import annotations
 
@@ -43,37 +43,19 @@ def test_attempts_are_stored_with_every_field(tmp_path):
     assert row["created"] > 0
 
 
-def test_leitner_boxes_move_up_on_clean_answers_and_back_to_one_on_misses(tmp_path):
+def test_mastery_is_recall_of_exercises_last_answered_right_and_unseen_count_zero(tmp_path):
     with ProgressStore(tmp_path / "p.sqlite3") as store:
-        store.record(attempt(correct=True))
-        assert store.box("chain-rule", "sin-linear") == 2
-        store.record(attempt(correct=True))
-        assert store.box("chain-rule", "sin-linear") == 3
-        store.record(attempt(correct=True, promote=False))  # right, but after a hint
-        assert store.box("chain-rule", "sin-linear") == 3
-        store.record(attempt(correct=False))
-        assert store.box("chain-rule", "sin-linear") == 1
-        store.record(attempt(kind="skip", correct=False))
-        assert store.box("chain-rule", "sin-linear") == 1
-        for _ in range(10):
-            store.record(attempt(correct=True))
-        assert store.box("chain-rule", "sin-linear") == 5
-        store.record(attempt(kind="checkpoint", correct=False))  # checkpoints do not move boxes
-        assert store.box("chain-rule", "sin-linear") == 5
-
-
-def test_mastery_counts_unseen_exercises_as_zero(tmp_path):
-    with ProgressStore(tmp_path / "p.sqlite3") as store:
-        store.record(attempt("a", correct=True))  # box 2 -> 1/4
-        store.record(attempt("b", correct=True))
-        store.record(attempt("b", correct=True))  # box 3 -> 2/4
+        store.record(attempt("a", correct=True))
+        store.record(attempt("b", correct=False))
         store.record(attempt("b", kind="checkpoint", correct=True))
         stats = store.lesson_stats({"chain-rule": ["a", "b", "c", "d"], "rules": ["x"]})
+        recall = store.recall("chain-rule")
     by_name = {s.name: s for s in stats}
     assert [s.name for s in stats] == ["chain-rule", "rules"]
-    assert by_name["chain-rule"].attempts == 3 and by_name["chain-rule"].correct == 3
+    assert by_name["chain-rule"].attempts == 2 and by_name["chain-rule"].correct == 1
     assert by_name["chain-rule"].checkpoints == 1
-    assert by_name["chain-rule"].mastery == pytest.approx((0.25 + 0.5) / 4)
+    assert 0 < recall <= 1
+    assert by_name["chain-rule"].mastery == pytest.approx(recall / 4, abs=1e-4)  # a only
     assert by_name["rules"].attempts == 0 and by_name["rules"].mastery == 0
 
 
@@ -82,9 +64,13 @@ def test_missed_exercises_come_back_in_the_next_session(tmp_path):
         store.start_session("chain-rule", 1)
         store.record(attempt("missed", correct=False))
         store.record(attempt("known", correct=True))
-        due = store.due(limit=5)
-        assert [d.exercise for d in due] == ["missed"]
-        assert store.due(limit=5, exclude_lesson="chain-rule") == []
+        assert store.due(limit=5, within=0) == []  # just reviewed: not due this minute
+        soon = store.due(limit=5)  # but due within a lesson's length: offered at its start
+        assert [d.exercise for d in soon] == ["missed"]
+        tomorrow = time.time() + 86400
+        due = store.due(limit=5, now=tomorrow)
+        assert [(d.exercise, d.skill) for d in due] == [("missed", "chain-rule")]
+        assert store.due(limit=5, exclude_lesson="chain-rule", now=tomorrow) == []
 
 
 def test_an_old_schema_is_migrated_and_keeps_its_attempts(tmp_path):
@@ -103,7 +89,7 @@ def test_an_old_schema_is_migrated_and_keeps_its_attempts(tmp_path):
         rows = store.attempts()
         assert [(r["exercise"], r["correct"], r["kind"], r["hints"]) for r in rows] == [
             ("product", 0, "answer", 0), ("quotient", 1, "answer", 0)]
-        assert store.box("rules", "product") == 1 and store.box("rules", "quotient") == 2
+        assert set(store.cards()) == {"rules"}  # schema-1 attempts have no skill: the lesson
         store.record(attempt(lesson="rules", exercise="product"))
         assert store.count_attempts() == 3
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -170,10 +156,10 @@ def test_killing_a_writer_at_random_moments_loses_nothing_committed(tmp_path):
     missing = [key for key in reported if key not in stored]
     assert not missing, f"{len(missing)} reported-committed attempts are gone: {missing[:5]}"
     assert len(reported) > 6
-    # each box row agrees with an attempt that exists (the two moved in one transaction)
-    for (exercise,) in conn.execute("SELECT exercise FROM boxes"):
-        assert conn.execute("SELECT COUNT(*) FROM attempts WHERE exercise = ?",
-                            (exercise,)).fetchone()[0] > 0
+    # the card moved in the same transaction as the last attempt it reviews
+    (updated,) = conn.execute("SELECT updated FROM cards WHERE skill = 'chain-rule'").fetchone()
+    assert conn.execute("SELECT COUNT(*) FROM attempts WHERE created = ?",
+                        (updated,)).fetchone()[0] == 1
     conn.close()
     with ProgressStore(path) as store:  # and it still opens and writes
         store.record(attempt())

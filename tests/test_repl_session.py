@@ -150,9 +150,17 @@ def test_save_markdown_transcript(tmp_path):
 
 
 def test_plain_mode_prints_plain_text(monkeypatch):
+    code, out, repl = run_session(":parse x^2" + ENTER + CTRL_D, plain=True)
+    assert repl.ctx.state.format == "plain" and "read as:    x^2" in out
+    monkeypatch.setenv("TERM", "dumb")
+    code, out, repl = run_session(":parse x^2" + ENTER + CTRL_D)
+    assert repl.ctx.state.format == "plain"
+
+
+def test_no_color_only_drops_colour_and_keeps_the_rich_view(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, repl = run_session(":parse x^2" + ENTER + CTRL_D)
-    assert repl.ctx.state.format == "plain" and "read as:    x^2" in out
+    assert repl.ctx.state.format == "rich" and not repl.plain
 
 
 def test_lesson_list_and_a_lesson_run_inside_the_repl():

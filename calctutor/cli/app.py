@@ -20,6 +20,9 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    # --install-completion / --show-completion (bash, zsh, fish, PowerShell). Completing
+    # walks the command tree only: the command bodies, and so SymPy/NumPy, are not run.
+    add_completion=True,
 )
 
 

@@ -35,7 +35,9 @@ def lesson_command(
 
             emit(run_lesson_list(), view, as_json=json_out, plain=plain)
             return
-        from calctutor.termio import default_io
+        from calctutor.termio import default_io, setting
         from calctutor.tutor.session import run_lesson
 
+        if seed is None:
+            seed = setting("lesson_seed")  # the settings' default, else fresh numbers
         run_lesson(name, seed, default_io(plain))

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-Plain = Annotated[bool, typer.Option("--plain", help="ASCII, no colour (also: NO_COLOR=1).")]
+Plain = Annotated[bool, typer.Option(
+    "--plain", help="Plain ASCII: linear math, no colour, wrapped to the terminal (also: "
+                    "TERM=dumb, or plain = true in the settings). NO_COLOR only drops colour.")]
 Latex = Annotated[bool, typer.Option("--latex", help="Print LaTeX.")]
 At = Annotated[
     str | None,

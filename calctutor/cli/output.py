@@ -57,7 +57,11 @@ def emit(result: Any, view: ModuleType, *, as_json: bool = False, plain: bool = 
         sys.stdout.write(view.to_latex(result) + "\n")
         return
     if wants_plain(plain):
-        sys.stdout.write(view.to_plain(result).rstrip("\n") + "\n")
+        from calctutor.asciitext import set_linear_math
+        from calctutor.termio import plain_text
+
+        set_linear_math(True)
+        sys.stdout.write(plain_text(view.to_plain(result).rstrip("\n")) + "\n")
         return
     console().print(view.to_rich(result))
 

@@ -8,6 +8,8 @@ it only reads the result (no calculus).
 
 from __future__ import annotations
 
+from calctutor.asciitext import sep
+
 
 def rules_used(result) -> list[str]:
     """The rule names of the derivation, outermost first, each once."""
@@ -36,7 +38,7 @@ def _lines(result) -> list[tuple[str, str]]:
     value = full._value_text(result) if hasattr(full, "_value_text") else None
     if value:
         out.append(("value", value))
-    out.append(("hint", ":mode full shows every step · ans is this result"))
+    out.append(("hint", f":mode full shows every step{sep()}ans is this result"))
     return out
 
 

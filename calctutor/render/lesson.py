@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from calctutor.commands.lesson import LessonListResult
 from calctutor.numfmt import format_number
+from calctutor.asciitext import sep
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE, RULE_STYLE, WRONG_STYLE
 
 STATUS_TEXT = {
@@ -75,7 +76,7 @@ def lesson_header(lesson, seed: int):
         goals.append(goal + "\n")
     commands = Text.assemble(("commands: ", NOTE_STYLE), ("hint", "bold"), ", ", ("skip", "bold"),
                              ", ", ("solution", "bold"), ", ", ("quit", "bold"),
-                             (f"   ·   seed {seed} (calctutor lesson {lesson.slug} --seed {seed})",
+                             (f"  {sep()}  seed {seed} (calctutor lesson {lesson.slug} --seed {seed})",
                               NOTE_STYLE))
     body = Group(Text(lesson.summary, style="italic"), Text(""), Text("You will be able to:", style="bold"),
                  goals, commands)
@@ -110,7 +111,8 @@ def example_failed(example, message: str):
                          (example.command_line(), EXPR_STYLE), "\n", (message, NOTE_STYLE))
 
 
-def problem(problem, label: str, *, review: bool = False, lesson_title: str = "", box: int = 0):
+def problem(problem, label: str, *, review: bool = False, lesson_title: str = "",
+            recall: float | None = None):
     from rich.console import Group
     from rich.markdown import Markdown
     from rich.panel import Panel
@@ -120,8 +122,9 @@ def problem(problem, label: str, *, review: bool = False, lesson_title: str = ""
 
     title = f"Exercise {label}"
     if review:
-        title += f" · review: {lesson_title}"
-    sub = f"skill: {problem.exercise.skill}" + (f" · box {box}" if box else "")
+        title += f"{sep()}review: {lesson_title}"
+    sub = f"skill: {problem.exercise.skill}" + (
+        f"{sep()}recall {recall:.0%}" if recall is not None else "")
     body = Group(Markdown(problem.statement),
                  Text(f"Type {TASKS[problem.task]}.", style=NOTE_STYLE))
     return Panel(body, title=f"[bold]{title}[/bold]", subtitle=sub, title_align="left",

@@ -78,9 +78,14 @@ def _pretty_class():
 
 
 def pretty(expr: sympy.Expr, unicode: bool = True, width: int = 100) -> str:
-    """The 2-D pretty form (ASCII when ``unicode`` is False)."""
+    """The 2-D pretty form (ASCII when ``unicode`` is False); in plain output
+    (:func:`calctutor.asciitext.linear_math`) the one-line form instead."""
     from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 
+    from calctutor.asciitext import linear_math
+
+    if linear_math():
+        return linear(expr)
     printer = _pretty_class()({"use_unicode": unicode, "num_columns": width,
                                "wrap_line": False})
     before = pretty_use_unicode(unicode)  # the symbol tables read a module-wide switch
@@ -88,6 +93,16 @@ def pretty(expr: sympy.Expr, unicode: bool = True, width: int = 100) -> str:
         return printer.doprint(expr)
     finally:
         pretty_use_unicode(before)
+
+
+def linear(expr) -> str:
+    """One line in our input syntax, also for an equation and a matrix."""
+    if isinstance(expr, sympy.Equality):
+        return f"{linear(expr.lhs)} = {linear(expr.rhs)}"
+    if isinstance(expr, sympy.MatrixBase):
+        return "[" + ", ".join("[" + ", ".join(to_input(v) for v in row) + "]"
+                               for row in expr.tolist()) + "]"
+    return to_input(expr)
 
 
 def inline(expr: sympy.Expr) -> str:

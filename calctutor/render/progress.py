@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from calctutor.commands.progress import ProgressResult
 from calctutor.render.mathtext import EXPR_STYLE, NOTE_STYLE, RESULT_STYLE, WRONG_STYLE
 
@@ -11,15 +13,50 @@ def _stats_json(s) -> dict:
             "checkpoints": s.checkpoints}
 
 
+def _iso(moment) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def to_json(result: ProgressResult) -> dict:
+    by_skill = {sc.skill: sc for sc in result.schedule}
+    skills = []
+    for s in result.skills:
+        row = _stats_json(s)
+        if s.name in by_skill:
+            row.update(due=_iso(by_skill[s.name].due),
+                       retrievability=by_skill[s.name].retrievability)
+        skills.append(row)
+    now = result.now or datetime.now(timezone.utc)
     return {
         "lessons": [dict(_stats_json(s), title=result.titles.get(s.name, s.name))
                     for s in result.lessons],
-        "skills": [_stats_json(s) for s in result.skills],
-        "due": [{"lesson": d.lesson, "exercise": d.exercise, "box": d.box} for d in result.due],
+        "skills": skills,
+        "due": [{"skill": sc.skill, "due": _iso(sc.due), "due_now": sc.is_due(now),
+                 "retrievability": sc.retrievability, "state": sc.state.lower(),
+                 "stability_days": None if sc.stability is None else round(sc.stability, 4)}
+                for sc in result.schedule],
+        "retrievability": {sc.skill: sc.retrievability for sc in result.schedule},
+        "practise": [{"lesson": d.lesson, "exercise": d.exercise, "skill": d.skill}
+                     for d in result.due],
         "attempts": result.total_attempts,
         "database": result.database,
+        "now": _iso(now),
     }
+
+
+def when(due, now) -> str:
+    """``now`` for a review already due, else ``in 3 days (2026-12-04 10:00 UTC)``."""
+    if due <= now:
+        return "now"
+    seconds = (due - now).total_seconds()
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = round(seconds / size)
+            break
+    else:
+        n, unit = 1, "minute"
+    stamp = due.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"in {n} {unit}{'s' if n != 1 else ''} ({stamp})"
 
 
 def _bar(fraction: float, width: int = 12, ascii_only: bool = False) -> str:
@@ -38,8 +75,15 @@ def to_plain(result: ProgressResult) -> str:
         lines += ["", "skills:"]
         for s in result.skills:
             lines.append(f"  {s.name:<{width}}  {s.correct}/{s.attempts} right, mastery {s.mastery:.0%}")
+    if result.schedule:
+        now = result.now or datetime.now(timezone.utc)
+        swidth = max(len(sc.skill) for sc in result.schedule)
+        lines += ["", "review schedule (recall = chance you still remember it now):"]
+        for sc in result.schedule:
+            lines.append(f"  {sc.skill:<{swidth}}  recall {sc.retrievability:>4.0%}  "
+                         f"due {when(sc.due, now)}")
     if result.due:
-        lines += ["", "due for review: " + ", ".join(f"{d.lesson}/{d.exercise}" for d in result.due)]
+        lines += ["", "practise now: " + ", ".join(f"{d.lesson}/{d.exercise}" for d in result.due)]
     if not result.total_attempts:
         lines += ["", "No attempts yet: start with `calctutor lesson slopes-and-limits`."]
     return "\n".join(lines)
@@ -75,8 +119,21 @@ def to_rich(result: ProgressResult):
         for a in result.recent:
             trail.append("✓" if a["correct"] else "✗", style=RESULT_STYLE if a["correct"] else WRONG_STYLE)
         parts.append(trail)
+    if result.schedule:
+        now = result.now or datetime.now(timezone.utc)
+        review = Table(title="review schedule", title_justify="left",
+                       caption="recall: the chance you still remember the skill now (FSRS)",
+                       caption_justify="left")
+        review.add_column("skill", style="bold")
+        review.add_column("recall", justify="right")
+        review.add_column("due")
+        for sc in result.schedule:
+            due_text = when(sc.due, now)
+            review.add_row(sc.skill, f"{sc.retrievability:.0%}",
+                           Text(due_text, style=WRONG_STYLE if due_text == "now" else NOTE_STYLE))
+        parts.append(review)
     if result.due:
-        due = Text("due for review: ", style=NOTE_STYLE)
+        due = Text("practise now: ", style=NOTE_STYLE)
         due.append(", ".join(f"{d.lesson}/{d.exercise}" for d in result.due), style=EXPR_STYLE)
         parts.append(due)
     if not result.total_attempts:

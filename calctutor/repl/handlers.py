@@ -275,8 +275,10 @@ def _help_rich(ctx: Context):
     commands.add_column(style="dim")
     for entry in sorted(ctx.registry, key=lambda e: e.group != "main"):
         commands.add_row(entry.usage, entry.help, entry.examples[0] if entry.examples else "")
-    keys = Text("Tab completes · ↑/↓ history · Alt-Enter new line · "
-                "Ctrl-C cancels · Ctrl-D leaves", style="dim")
+    from calctutor.asciitext import sep
+
+    keys = Text(sep().join(["Tab completes", "↑/↓ history", "Alt-Enter new line",
+                            "Ctrl-C cancels", "Ctrl-D leaves"]).strip(), style="dim")
     return Group(Text("Type a function to see its derivative and why:", style="bold"),
                  forms_table, Text(""), Text("Commands", style="bold"), commands, Text(""), keys)
 

@@ -48,8 +48,8 @@ PROMPT = "calctutor> "
 LINE_TIME_LIMIT: float | None = None
 #: what a worker sends back when its replies cannot be pickled: run the line here instead
 _NOT_TRANSFERABLE = "not transferable"
-BANNER = (f"calctutor {__version__} · type a function (3x^2 sin x) to see its derivative"
-          " · :help · Ctrl-D leaves")
+BANNER = (f"calctutor {__version__}", "type a function (3x^2 sin x) to see its derivative",
+          ":help", "Ctrl-D leaves")
 WARM_MODULES = (
     "sympy", "calctutor.parsing", "calctutor.commands.parse", "calctutor.render.parse",
     "calctutor.points", "calctutor.timeouts", "rich.console", "rich.text", "rich.table",
@@ -157,14 +157,19 @@ class Repl:
 
     def __init__(self, *, plain: bool = False, history: bool = True, input=None, output=None,
                  console=None, watch: bool | None = None) -> None:
+        from prompt_toolkit.enums import EditingMode
+
         from calctutor import watchdog
-        from calctutor.termio import wants_plain
+        from calctutor.asciitext import set_linear_math
+        from calctutor.termio import setting, wants_plain
 
         self.plain = wants_plain(plain)
+        set_linear_math(self.plain)
         #: compute lines in a killable worker (real terminals; tests inject pipes)
         self.watch = (input is None and output is None and console is None
                       and watchdog.can_fork()) if watch is None else watch
-        self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich"),
+        self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich",
+                                           mode=setting("steps")),
                            registry=REGISTRY, transcript=Transcript(prompt=PROMPT))
         self.reported: list[str] = []
         self._console = console
@@ -180,13 +185,14 @@ class Repl:
             include_default_pygments_style=False,
             multiline=True,
             key_bindings=merge_key_bindings([key_bindings(), _terminal_safe_bindings()]),
-            prompt_continuation=lambda width, line, wrap: "… ".rjust(width),
-            bottom_toolbar=lambda: toolbar_text(self.ctx.state, self.warmup.ready),
+            prompt_continuation=lambda width, line, wrap: ("... " if self.plain else "… ").rjust(width),
+            bottom_toolbar=lambda: self._plain_parts(toolbar_text(self.ctx.state, self.warmup.ready)),
             input_processors=[HighlightMatchingBracketProcessor(chars="[](){}")],
             color_depth=ColorDepth.MONOCHROME if self.plain else None,
             input=input,
             output=output,
             reserve_space_for_menu=4,
+            editing_mode=EditingMode.VI if setting("repl_keys") == "vi" else EditingMode.EMACS,
         )
         self.ctx.make_io = self._lesson_io
         self.warmup = Warmup(on_done=self.session.app.invalidate)
@@ -200,8 +206,20 @@ class Repl:
 
     def _write(self, text: str, style: str = "") -> None:
         """Light output (banner, notices) through prompt_toolkit: no Rich needed yet."""
+        if self.plain:
+            from calctutor.termio import plain_text
+
+            text = plain_text(text)
         print_formatted_text(FormattedText([(style, text)]), output=self.session.output,
                              style=self.session.style)
+
+    def _plain_parts(self, parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Formatted text in ASCII when the session is plain (the toolbar)."""
+        if not self.plain:
+            return parts
+        from calctutor.asciitext import to_ascii
+
+        return [(style, to_ascii(text)) for style, text in parts]
 
     def _printer(self) -> Printer:
         if self.printer is None:
@@ -227,7 +245,9 @@ class Repl:
     # ── the loop ─────────────────────────────────────────────────────────────────────
     def run(self, banner: bool = True) -> int:
         if banner:
-            self._write(BANNER, "" if self.plain else "ansibrightblack")
+            from calctutor.asciitext import sep
+
+            self._write(sep().join(BANNER), "" if self.plain else "ansibrightblack")
         while not self.ctx.quit:
             for notice in self.ctx.notices:
                 self._write(notice, "" if self.plain else "ansiyellow")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-KEY_HINTS = "Tab complete · ↑ history · Alt-Enter new line · :help · Ctrl-D quit"
+KEY_HINTS = ("Tab complete", "↑ history", "Alt-Enter new line", ":help", "Ctrl-D quit")
 
 
 def toolbar_text(state, ready: bool = True) -> list[tuple[str, str]]:
@@ -19,5 +19,7 @@ def toolbar_text(state, ready: bool = True) -> list[tuple[str, str]]:
         parts += [("class:toolbar.key", " names "), ("class:toolbar.value", f"{names} ")]
     if not ready:
         parts += [("class:toolbar.busy", " loading SymPy… ")]
-    parts += [("class:toolbar", "  " + KEY_HINTS)]
+    from calctutor.asciitext import sep
+
+    parts += [("class:toolbar", "  " + sep().join(KEY_HINTS))]
     return parts

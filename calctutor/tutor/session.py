@@ -10,7 +10,7 @@ prompt_toolkit session; a pipe gives :class:`~calctutor.termio.StreamIO`). Every
 ends with ``"> "``. While an exercise is open the learner types an answer or one of the
 words in :data:`COMMANDS`; a word is never graded as an answer. Each graded answer is
 stored (one transaction per attempt) in the progress database; exercises missed come
-back at the end of the session and, through the Leitner boxes, in later sessions.
+back at the end of the session and, through the per-skill review schedule, in later sessions.
 
 What to ask and how to grade it is the lesson engine's (:mod:`calctutor.lessons`);
 this module only talks to the learner.
@@ -158,8 +158,10 @@ class LessonSession:
         problem = self._fresh(lesson, exercise, seed, avoid)
         outcome = Outcome(exercise.id, exercise.skill, lesson.slug, problem.statement, review=review)
         self.report.outcomes.append(outcome)
-        box = self.store.box(lesson.slug, exercise.id) if self.store is not None else 0
-        self.show(view.problem(problem, label, review=review, lesson_title=lesson.title, box=box))
+        recall = (self.store.recall(exercise.skill, graduated=True)
+                  if self.store is not None else None)
+        self.show(view.problem(problem, label, review=review, lesson_title=lesson.title,
+                               recall=recall))
         hints = HintBook(problem)
         try:
             if exercise.checkpoints == "chain":
