@@ -12,11 +12,10 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import sympy
-from timing import median
+from timing import paired
 
 from calctutor.graph import build_graph, compile_gradient, forward_pass
 from calctutor.mathfuncs import sigmoid, softplus
@@ -30,20 +29,7 @@ def _neuron_sum(n: int) -> tuple[sympy.Expr, list[sympy.Symbol]]:
     return sympy.Add(*[sigmoid(w * x) for w, x in zip(ws, xs)]), xs
 
 
-def _paired(ours, baseline, repeat: int) -> tuple[float, float]:
-    """Median seconds of each, the calls interleaved so that load on a shared machine
-    hits both alike."""
-    ours(), baseline()
-    a, b = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        ours()
-        t1 = time.perf_counter()
-        baseline()
-        t2 = time.perf_counter()
-        a.append(t1 - t0)
-        b.append(t2 - t1)
-    return median(a), median(b)
+_paired = paired  # interleaved timing, shared by the benchmarks (timing.py)
 
 
 def run(quick: bool) -> list[dict]:

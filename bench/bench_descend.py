@@ -10,11 +10,9 @@ must land on the same iterate; the bench checks it.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import sympy
-from timing import median
+from timing import paired
 
 from calctutor.descent import Objective, iterate
 
@@ -57,19 +55,11 @@ def run(quick: bool) -> list[dict]:
 
     np.testing.assert_allclose(ours(), baseline(), rtol=1e-9, atol=1e-12)
     repeat = 1 if quick else 3
-    a, b = [], []
-    for _ in range(repeat):  # interleaved, so machine noise hits both alike
-        t0 = time.perf_counter()
-        ours()
-        t1 = time.perf_counter()
-        baseline()
-        t2 = time.perf_counter()
-        a.append(t1 - t0)
-        b.append(t2 - t1)
+    t_ours, t_base = paired(ours, baseline, repeat, warmup=False)  # checked above: warm
     return [{
         "case": f"gd, {steps} steps, {N}-variable quadratic",
-        "ours": median(a) / steps * 1e3,
-        "baseline": median(b) / steps * 1e3,
+        "ours": t_ours / steps * 1e3,
+        "baseline": t_base / steps * 1e3,
         "unit": "ms/step",
         "note": "ours: compiled reverse mode; baseline: lambdify of f and sympy.diff gradient",
     }]

@@ -11,9 +11,8 @@ result carries. Aim: the engine faster than the component route at n = 6 (and it
 
 from __future__ import annotations
 
-import time
 
-from timing import median
+from timing import paired
 
 from calctutor.matrix.components import componentwise, entry_symbols
 from calctutor.matrix.derive import derivative
@@ -52,18 +51,7 @@ def _sympy_route(text, wrt, shapes):
     return componentwise(f, wrt, env)  # raw sympy.diff, not simplified (the kind baseline)
 
 
-def _paired(ours, baseline, repeat: int) -> tuple[float, float]:
-    ours(), baseline()
-    a, b = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        ours()
-        t1 = time.perf_counter()
-        baseline()
-        t2 = time.perf_counter()
-        a.append(t1 - t0)
-        b.append(t2 - t1)
-    return median(a), median(b)
+_paired = paired  # interleaved timing, shared by the benchmarks (timing.py)
 
 
 def run(quick: bool) -> list[dict]:

@@ -34,3 +34,21 @@ def median(samples: Sequence[float]) -> float:
 def p99(samples: Sequence[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+
+
+def paired(ours: Callable[[], object], baseline: Callable[[], object], repeat: int,
+           warmup: bool = True) -> tuple[float, float]:
+    """Median seconds of each, the calls interleaved so that load on a shared machine
+    hits both alike (a drift in the machine's speed cancels in the ratio)."""
+    if warmup:
+        ours(), baseline()
+    a, b = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        ours()
+        t1 = time.perf_counter()
+        baseline()
+        t2 = time.perf_counter()
+        a.append(t1 - t0)
+        b.append(t2 - t1)
+    return median(a), median(b)
