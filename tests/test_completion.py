@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import calctutor_command
+from conftest import calctutor_command
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ import pexpect
 import pytest
 
 from calctutor.asciitext import to_ascii, wrap
-from tests.conftest import calctutor_command
+from conftest import calctutor_command
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]")
 WIDTH = 64

@@ -13,7 +13,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from calctutor import settings, termio
-from tests.conftest import calctutor_command
+from conftest import calctutor_command
 
 
 def _run(args, home, stdin=None, **extra) -> subprocess.CompletedProcess:
