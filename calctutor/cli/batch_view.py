@@ -97,22 +97,11 @@ def _check_report_path(report: Path, force: bool) -> None:
 
 def write_report(class_report, report: Path, force: bool) -> None:
     """The report file, written whole (temporary file beside it, then renamed)."""
+    from calctutor.files import write_whole
     from calctutor.render.batch_report import WRITERS
 
     text = WRITERS[Path(report).suffix.lower()](class_report)
-    target = Path(report)
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                    dir=target.resolve().parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, target)
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except OSError as exc:
-        raise CalcError(f"cannot write the report {report}: {exc.strerror or exc}") from None
+    write_whole(Path(report), lambda temp: temp.write_text(text, encoding="utf-8"))
 
 
 def run_report_cli(results: list[Path], report: Path | None, plain: bool, force: bool) -> None:
