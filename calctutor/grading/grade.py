@@ -36,6 +36,7 @@ def grade(
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}")
+    written_out(answer)
     if task == "derivative":
         expected = problem.expected_derivative(function, variable, order, structured)
     else:
@@ -109,6 +110,18 @@ def grade(
     verdict.mistake = "unknown"
     verdict.message = counterexample_message(verdict)
     return verdict
+
+
+def written_out(answer: sympy.Expr) -> sympy.Expr:
+    """An answer is a result, not the question again: one that still contains a d/dx
+    (``d/dx sin(3x)``) is refused in words, rather than graded as an expression that
+    cannot be evaluated."""
+    if answer.has(sympy.Derivative):
+        from calctutor.errors import CalcError
+
+        raise CalcError("your answer still contains d/dx: work the derivative out and type "
+                        "the result", hint="for example, type 2*x rather than d/dx x^2")
+    return answer
 
 
 def _partly_defined(verdict: Verdict, what: str) -> Verdict:
