@@ -15,7 +15,9 @@ Nothing one record does can stop the batch or cost another record its grade:
   are graded once in the parent; inside a worker, answers are keyed by their parsed
   form, so ``2x cos(x^2)`` and ``2*x*cos(x^2)`` share one grading; a worker takes rows of
   the problems it has already prepared first (expected derivative, compiled values, slip
-  replays: :mod:`calctutor.grading.problem`), so each problem is prepared about once.
+  replays: :mod:`calctutor.grading.problem`), and a row sent to a worker that has not
+  carries its problem's expected derivative as another worker printed it, so each
+  problem is derived once across the workers.
 """
 
 from __future__ import annotations
