@@ -228,7 +228,7 @@ def test_the_teachers_report_per_problem_and_learner(tmp_path, suffix):
     assert "missing_chain_factor" in text and "cos(x^2)" in text and "1/(x^2+1)" in text
     assert "s3" in text  # the learners
     if suffix == ".md":
-        assert "50% correct, 1 could not be read" in text
+        assert "5 answers, 50% of the 4 read correct, 1 could not be read" in text
     if suffix == ".html":
         assert "<svg" in text and "Mistakes per problem" in text
     docs = _docs(out.read_bytes())
@@ -273,3 +273,30 @@ def test_a_resumed_batch_summarises_every_row_not_only_the_new_ones(tmp_path):
     summary = lambda text: text[text.index("batch summary"):]  # noqa: E731
     assert summary(resumed.stderr) == summary(first.stderr)  # 6 rows, 4 right, 2 slips
     assert "power_rule (2)" in resumed.stderr
+
+
+def test_an_unreadable_answer_is_filed_under_its_problem_and_learner(tmp_path):
+    from conftest import run_cli
+
+    path = tmp_path / "class.csv"
+    path.write_text("student,function,answer\nana,x^2 e^x,2x e^x\nben,x^2 e^x,e^x(x^2+2x)\n"
+                    "cat,x^2 e^x,\n")
+    report = tmp_path / "r.md"
+    out = run_cli("check", "--batch", str(path), "--output", str(tmp_path / "o.jsonl"),
+                  "--report", str(report), "--plain", env={"CALCTUTOR_HOME": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    docs = _docs((tmp_path / "o.jsonl").read_bytes())
+    assert docs[2]["field"] == "answer" and docs[2]["student"] == "cat"
+    assert docs[2]["function"] == docs[0]["function"] == "x^2*exp(x)"
+    text = report.read_text()
+    assert "1 problem, 3 learners" in text
+    assert "3 answers, 50% of the 2 read correct, 1 could not be read." in text
+    assert "| cat | 0% | 1 |" in text
+    assert "not read" in out.stderr
+
+
+def test_an_order_0_problem_is_titled_in_words():
+    from calctutor.commands.batch_report import build_report
+
+    report = build_report([{"function": "x^2", "variable": "x", "order": 0, "correct": True}])
+    assert report.problems[0].title == "x^2 (order 0: the function itself)"

@@ -33,6 +33,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -67,11 +68,15 @@ class Record:
     error: str | None = None
     row_id: Any = None
     field: str | None = None
+    #: what of a refused row could still be read (function, student, ...), so the
+    #: teacher's report files the unreadable answer under its problem and learner
+    context: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def error_document(self) -> dict[str, Any]:
         doc = {"id": self.row_id, "error": f"line {self.line}: {self.error}", "line": self.line}
         if self.field:
             doc["field"] = self.field
+        doc.update(self.context)
         return doc
 
 
@@ -225,8 +230,41 @@ def _validated(line: int, row: dict[str, Any], *, from_csv: bool) -> Record:
                 raise RowError("'student' must be a name or a number", "student")
             clean["student"] = student
     except RowError as exc:
-        return Record(line, None, exc.message, row_id, exc.field)
+        return Record(line, None, exc.message, row_id, exc.field,
+                      _readable_context(row, from_csv))
     return Record(line, clean, None, row_id)
+
+
+def _printed(text: str) -> str:
+    """A function as graded rows show it (the printer's form), so a refused row is filed
+    under the same problem; the text itself when it does not parse."""
+    try:
+        from calctutor.parsing import parse, to_input
+        from calctutor.parsing.builder import carry_out
+
+        return to_input(carry_out(parse(text)))
+    except Exception:  # noqa: BLE001 - unreadable: the teacher sees what was typed
+        return text
+
+
+def _readable_context(row: dict[str, Any], from_csv: bool) -> dict[str, Any]:
+    """The fields of a refused row that are valid on their own."""
+    readers = {"function": lambda: _printed(_expression(row, "function")),
+               "variable": lambda: _variable(row.get("variable")),
+               "order": lambda: _order(row.get("order"), from_csv),
+               "task": lambda: _task(row.get("task"))}
+    context = {}
+    for name, read in readers.items():
+        try:
+            context[name] = read()
+        except RowError:
+            if name == "function":
+                return {}  # no problem to file it under
+    student = row.get("student")
+    if isinstance(student, (str, int)) and not isinstance(student, bool) \
+            and student != "" and _writable(student):
+        context["student"] = student
+    return context
 
 
 def _writable(value: Any) -> bool:
@@ -551,6 +589,8 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
                 total += 1
                 if record.row is None:
                     done[index] = record.error_document()
+                    if "student" in record.context:
+                        students[index] = record.context["student"]
                     continue
                 ids[index] = record.row_id
                 lines[index] = record.line

@@ -33,6 +33,8 @@ class ProblemReport:
         prime = "'" * self.order if 0 < self.order <= 3 else f"^({self.order})"
         if self.task == "equivalent":
             return f"{self.function} (equal form)"
+        if self.order == 0:
+            return f"{self.function} (order 0: the function itself)"
         return f"d/d{self.variable}: {self.function}" if self.order == 1 else \
             f"{self.function}{prime} (order {self.order}, in {self.variable})"
 

@@ -10,14 +10,30 @@ import io
 LABEL_WIDTH = 160
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _totals(report) -> str:
+    return (f"{_n(report.rows, 'answer')}, {_n(len(report.problems), 'problem')}"
+            + (f", {_n(len(report.learners), 'learner')}" if report.learners else "") + ".")
+
+
+def _problem_line(p) -> str:
+    """'3 answers, 50% of the 2 read correct, 1 could not be read.'"""
+    read = p.answers - p.unreadable
+    if not p.unreadable:
+        return f"{_n(p.answers, 'answer')}, {p.share_correct:.0%} correct."
+    return (f"{_n(p.answers, 'answer')}, {p.share_correct:.0%} of the {read} read correct, "
+            f"{p.unreadable} could not be read.")
+
+
 def to_markdown(report) -> str:
-    out = [f"# Class report\n\n{report.rows} answers, {len(report.problems)} problems"
-           + (f", {len(report.learners)} learners" if report.learners else "") + ".\n"]
+    out = [f"# Class report\n\n{_totals(report)}\n"]
     if report.unplaced_errors:
-        out.append(f"{report.unplaced_errors} rows could not be read at all.\n")
+        out.append(f"{_n(report.unplaced_errors, 'row')} could not be read at all.\n")
     for p in report.problems:
-        out.append(f"\n## {_md(p.title)}\n\n{p.answers} answers, "
-                   f"{p.share_correct:.0%} correct, {p.unreadable} could not be read.\n")
+        out.append(f"\n## {_md(p.title)}\n\n{_problem_line(p)}\n")
         if p.mistakes:
             out.append("\n| mistake | count | most common wrong answer |\n| --- | ---: | --- |\n")
             for label, count in p.mistakes.most_common():
@@ -43,12 +59,12 @@ def to_html(report) -> str:
              "<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
              "code{background:#f4f4f4}</style></head><body><h1>Class report</h1>",
-             f"<p>{report.rows} answers, {len(report.problems)} problems"
-             + (f", {len(report.learners)} learners" if report.learners else "") + ".</p>",
+             f"<p>{e(_totals(report))}</p>",
+             f"<p>{_n(report.unplaced_errors, 'row')} could not be read at all.</p>"
+             if report.unplaced_errors else "",
              _bar_chart(report)]
     for p in report.problems:
-        parts.append(f"<h2>{e(p.title)}</h2><p>{p.answers} answers, {p.share_correct:.0%} "
-                     f"correct, {p.unreadable} could not be read.</p>")
+        parts.append(f"<h2>{e(p.title)}</h2><p>{e(_problem_line(p))}</p>")
         if p.mistakes:
             parts.append("<table><tr><th>mistake</th><th>count</th>"
                          "<th>most common wrong answer</th></tr>")
@@ -113,15 +129,21 @@ def to_rich(report):
     from rich.console import Group
     from rich.table import Table
 
-    table = Table(title="problems", title_justify="left")
-    for column in ("problem", "answers", "correct", "top mistake", "most common wrong answer"):
-        table.add_column(column, justify="right" if column in ("answers", "correct") else "left")
+    unread = any(p.unreadable for p in report.problems)
+    table = Table(title="problems", title_justify="left",
+                  caption="correct: the share of the answers that could be read" if unread
+                  else None, caption_justify="left")
+    columns = ["problem", "answers", *(["not read"] if unread else []), "correct",
+               "top mistake", "most common wrong answer"]
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("answers", "not read", "correct")
+                         else "left")
     for p in report.problems:
         top = p.mistakes.most_common(1)
         label = f"{top[0][0]} ({top[0][1]})" if top else ""
         wrong = p.most_common_wrong(top[0][0]) if top else None
-        table.add_row(p.title, str(p.answers), f"{p.share_correct:.0%}", label,
-                      wrong[0] if wrong else "")
+        table.add_row(p.title, str(p.answers), *([str(p.unreadable)] if unread else []),
+                      f"{p.share_correct:.0%}", label, wrong[0] if wrong else "")
     parts = [table]
     if report.learners:
         people = Table(title="learners", title_justify="left")
