@@ -6,6 +6,7 @@ from calctutor.errors import CalcError
 from calctutor.grading.grade import TASKS, grade
 from calctutor.grading.verdict import Verdict, verdict_document  # noqa: F401 - re-exported
 from calctutor.parsing import parse
+from calctutor.parsing.work import check_derivative_work
 from calctutor.points import choose_variable
 
 
@@ -17,6 +18,8 @@ def run_check(function_text: str, answer_text: str, *, wrt: str | None = None, o
     if order < 0 or order > 10:
         raise CalcError("the order must be between 0 and 10")
     function = parse(function_text)
+    if task == "derivative":
+        check_derivative_work(function, order)
     structured = parse(function_text, evaluate=False)
     answer = parse(answer_text, names=[s.name for s in function.free_symbols])
     variable = choose_variable(function, wrt) if task == "derivative" else None
@@ -36,6 +39,7 @@ def run_working(function_text: str, working_text: str, *, wrt: str | None = None
     if order < 1 or order > 10:
         raise CalcError("the order of a working must be between 1 and 10")
     function = parse(function_text)
+    check_derivative_work(function, order)
     structured = parse(function_text, evaluate=False)
     variable = choose_variable(function, wrt)
     return check_working(function, split_lines(working_text), variable, order,
