@@ -144,9 +144,11 @@ def _class_rows(rng: random.Random, corpus, quick: bool) -> list[dict]:
     rows = class_file(rng, corpus, learners=10 if quick else 40, problems=6 if quick else 14)
     inputs = [r for r, _ in rows]
     out = []
+    # both graders start cold and keep their caches across the file, as a batch would
+    # (the single-check runs above warmed this process)
     naive_times, naive_wrong = [], 0
+    sympy.core.cache.clear_cache()
     for row, truth in rows:
-        sympy.core.cache.clear_cache()
         start = time.perf_counter()
         verdict, _ = naive(row["function"], row["answer"])
         naive_times.append(time.perf_counter() - start)
@@ -154,6 +156,7 @@ def _class_rows(rng: random.Random, corpus, quick: bool) -> list[dict]:
     naive_rate = len(rows) / sum(naive_times)
     distinct = len({(r["function"], r["answer"]) for r in inputs})
     for jobs in (1, 2):
+        _cold()
         start = time.perf_counter()
         docs = list(grade_rows(inputs, jobs=jobs))
         wall = time.perf_counter() - start
@@ -163,4 +166,68 @@ def _class_rows(rng: random.Random, corpus, quick: bool) -> list[dict]:
                     "unit": "answers/s", "aim": "≥ 5× naive",
                     "note": f"{len(rows)} answers, {distinct} distinct; wrong verdicts "
                             f"{wrong} (naive {naive_wrong}); both witnesses + diagnosis"})
+    out.append(_slowest_row(inputs, naive_times))
+    out += _memory_rows(rng, corpus, quick)
     return out
+
+
+def _cold() -> None:
+    """Forget every cache the workers would inherit from this process."""
+    import sympy
+
+    from calctutor.commands import batch
+    from calctutor.grading import problem
+
+    problem.clear()
+    batch._answer_cache.clear()
+    sympy.core.cache.clear_cache()
+
+
+def _slowest_row(inputs, naive_times) -> dict:
+    """The slowest distinct answer of the class file, graded cold (fresh caches)."""
+    from calctutor.commands.batch import grade_row
+
+    _cold()
+    slowest, seen = 0.0, set()
+    for row in inputs:
+        key = (row["function"], row["answer"])
+        if key in seen:
+            continue
+        seen.add(key)
+        start = time.perf_counter()
+        grade_row(row)
+        slowest = max(slowest, time.perf_counter() - start)
+    return {"case": "class file, slowest distinct answer", "ours": slowest * 1000,
+            "baseline": max(naive_times) * 1000, "unit": "ms", "aim": "< 2 s"}
+
+
+_PEAK = ("import resource, subprocess, sys; "
+         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, "
+         "check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def _memory_rows(rng: random.Random, corpus, quick: bool) -> list[dict]:
+    """Peak memory of ``check --batch --jobs 2`` as the class file grows 4× (same problems,
+    more learners): the batch streams, so the peak should not grow with the rows."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    learners = 10 if quick else 40
+    peaks = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in (learners, learners * 4):
+            rows = class_file(random.Random(5), corpus, learners=size, problems=14)
+            path = Path(folder) / f"class{size}.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r, _ in rows))
+            command = [sys.executable, "-m", "calctutor", "check", "--batch", str(path),
+                       "--output", str(Path(folder) / f"out{size}.jsonl"), "--jobs", "2"]
+            done = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True,
+                                  text=True, check=True)
+            peaks.append((len(rows), int(done.stdout.strip()) / 1024))
+    (small_rows, small), (big_rows, big) = peaks
+    return [{"case": f"peak memory, {big_rows} rows vs {small_rows} rows (--jobs 2)",
+             "ours": big, "baseline": small, "unit": "MB", "aim": "≈ 1×",
+             "note": "largest process; the rows stream through a bounded window"}]

@@ -18,12 +18,24 @@ class CalcError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self):
+        # rebuilt from its fields, so an error raised in a watchdog worker crosses back
+        # whole (subclasses' extra attributes too)
+        return _rebuild, (type(self), self.message, dict(self.__dict__))
+
     def render(self) -> str:
         """The message (and hint) as plain text, ready to print."""
         text = f"error: {self.message}"
         if self.hint:
             text += f"\nhint: {self.hint}"
         return text
+
+
+def _rebuild(kind: type, message: str, fields: dict) -> CalcError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, message)
+    error.__dict__.update(fields)
+    return error
 
 
 class ParseError(CalcError):

@@ -164,6 +164,7 @@ LATEX = Option("latex", "flag", "Print LaTeX.", False, output=True)
 WIDTH = Option("width", "int", "Plot width in columns.", None, output=True)
 HEIGHT = Option("height", "int", "Plot height in rows.", None, output=True)
 SAVE = Option("save", "text", "Also write the plot to FILE.", None, output=True)
+SAVE_FORCE = Option("force", "flag", "Replace an existing --save file.", False, output=True)
 AT = Option("at", "text", "A point: x=1,y=2, or 1 for one variable.", metavar="P")
 WRT = Option("wrt", "text", "Variable to differentiate with respect to.", metavar="X")
 
@@ -239,7 +240,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                 Option("tangent", "text", "Draw the tangent line at x = A.", metavar="A"),
                 Option("range", "text", "x-range as LO,HI.", param="plot_range", metavar="LO,HI"),
                 Option("derivative", "flag", "Also draw f'.", False, short="-d"),
-                WIDTH, HEIGHT, SAVE, JSON, PLAIN)),
+                WIDTH, HEIGHT, SAVE, SAVE_FORCE, JSON, PLAIN)),
     Command("taylor", "Taylor polynomial with an error table",
             "calctutor.commands.taylor:run_taylor", "calctutor.render.taylor", options=(
                 Option("at", "text", "Centre a.", metavar="A"),
@@ -248,7 +249,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                        metavar="X,..."),
                 Option("plot", "flag", "Draw f with its Taylor polynomials.", False),
                 Option("range", "text", "x-range as LO,HI.", param="plot_range", metavar="LO,HI"),
-                WIDTH, HEIGHT, SAVE, JSON, PLAIN, LATEX)),
+                WIDTH, HEIGHT, SAVE, SAVE_FORCE, JSON, PLAIN, LATEX)),
     Command("limit", "the limit of EXPR at a (--quotient: the derivative as a limit of "
             "difference quotients)",
             "calctutor.commands.limit:run_limit", "calctutor.render.limit", options=(
@@ -258,7 +259,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                 Option("h", "text", "Step sizes, e.g. 0.1,0.01.", param="steps", metavar="H,..."),
                 Option("plot", "flag", "Draw f near a (with --quotient: the error against h).",
                        False),
-                WIDTH, HEIGHT, SAVE, JSON, PLAIN)),
+                WIDTH, HEIGHT, SAVE, SAVE_FORCE, JSON, PLAIN)),
     Command("integrate", "a definite integral: exact, numeric and Monte Carlo",
             "calctutor.commands.integrate:run_integrate", "calctutor.render.integrate", options=(
                 Option("from", "text", "Lower limit a.", param="lower", metavar="A"),

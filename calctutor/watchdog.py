@@ -342,6 +342,26 @@ def call(fn: Callable[..., Any], *args: Any, seconds: float | None = None,
                 pass
             os._exit(code)
     os.close(write_fd)
+    try:
+        data, status = _collect(pid, read_fd, seconds, what)
+    except ComputationTimeout:  # already killed and reaped
+        raise
+    except BaseException:  # Ctrl-C (or anything) while waiting: the worker goes too
+        _kill(pid)
+        raise
+    if not data:
+        code = _exit_code(status)
+        if code == -signal.SIGKILL:
+            raise LimitError(f"{what} ran out of memory and was stopped")
+        raise LimitError(f"{what} stopped unexpectedly (worker exit {code})")
+    kind, value = pickle.loads(data)
+    if kind == "ok":
+        return value
+    raise value
+
+
+def _collect(pid: int, read_fd: int, seconds: float, what: str) -> tuple[bytes, int]:
+    """The worker's pickled reply and exit status, waiting at most ``seconds``."""
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
     interrupted = False
@@ -365,22 +385,12 @@ def call(fn: Callable[..., Any], *args: Any, seconds: float | None = None,
     finally:
         os.close(read_fd)
     if interrupted:
-        _kill(pid)
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt  # the caller kills the worker
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
         status = 0
-    data = b"".join(chunks)
-    if not data:
-        code = _exit_code(status)
-        if code == -signal.SIGKILL:
-            raise LimitError(f"{what} ran out of memory and was stopped")
-        raise LimitError(f"{what} stopped unexpectedly (worker exit {code})")
-    kind, value = pickle.loads(data)
-    if kind == "ok":
-        return value
-    raise value
+    return b"".join(chunks), status
 
 
 def _pickled_error(exc: BaseException) -> bytes:

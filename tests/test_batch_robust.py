@@ -251,3 +251,25 @@ def test_a_report_over_several_shards_without_regrading(tmp_path):
                 home=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "9 answers, 2 problems, 4 learners" in report.read_text()
+
+
+def test_a_resumed_batch_summarises_every_row_not_only_the_new_ones(tmp_path):
+    from conftest import run_cli
+
+    rows = [json.dumps({"id": i, "student": f"s{i % 2}", "function": "x^2",
+                        "answer": "2x" if i % 3 else "x"}) for i in range(6)]
+    path = tmp_path / "answers.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    whole = tmp_path / "whole.jsonl"
+    first = run_cli("check", "--batch", str(path), "--output", str(whole), "--plain",
+                    env={"CALCTUTOR_HOME": str(tmp_path)})
+    assert first.returncode == 0, first.stderr
+    part = tmp_path / "part.jsonl"
+    part.write_text("".join(whole.read_text().splitlines(keepends=True)[:3]))
+    resumed = run_cli("check", "--batch", str(path), "--output", str(part), "--resume",
+                      "--plain", env={"CALCTUTOR_HOME": str(tmp_path)})
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resumed: 3 rows" in resumed.stderr
+    summary = lambda text: text[text.index("batch summary"):]  # noqa: E731
+    assert summary(resumed.stderr) == summary(first.stderr)  # 6 rows, 4 right, 2 slips
+    assert "power_rule (2)" in resumed.stderr

@@ -59,7 +59,16 @@ def test_the_boundary_is_order_times_size():
 
 
 def test_order_zero_is_no_work():
-    assert check_derivative_work(parse(BIG), 0) == 0
+    assert check_derivative_work(parse(BIG), 0) == nodes(parse(BIG))
+
+
+def test_a_d_dx_written_in_the_function_adds_its_order():
+    inner = parse(f"d^9/dx^9 ({BIG})")  # carried out before grading: 9 derivatives
+    with pytest.raises(LimitError, match="order 9 "):
+        check_derivative_work(inner, 0)
+    with pytest.raises(LimitError, match="order 10 "):
+        run_check(f"d^9/dx^9 ({BIG})", "0", order=1)
+    assert run_check("d^2/dx^2 (x^5)", "60x^2").correct
 
 
 def test_the_message_counts_the_whole_tree():

@@ -27,8 +27,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "descent", "stability"),
     "table": ("rules", "numeric", "pointvalue", "pointeval", "evaluate"),
     "parsing": ("parsing", "points", "mathfuncs"),
-    "ground": ("primitives", "errors", "limits", "timeouts", "watchdog", "paths", "textsplit",
-               "interface", "__init__", "formatting", "numbers", "numfmt", "settings",
+    "ground": ("primitives", "errors", "limits", "timeouts", "watchdog", "paths", "files",
+               "textsplit", "interface", "__init__", "formatting", "numbers", "numfmt", "settings",
                "asciitext"),
 }
 #: The one arrow allowed to point up, and why. The parser builds ``sigmoid(x)`` and the

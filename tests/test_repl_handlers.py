@@ -195,7 +195,7 @@ def test_transcript_save_formats(ctx, tmp_path):
     assert "<html" in html.read_text().lower() and ":parse x^2" in html.read_text()
     assert svg.read_text().startswith("<svg")
     assert "cannot save" in text_of(handle_line(ctx, f":save {tmp_path / 's.pdf'}"))
-    assert "cannot write" in text_of(handle_line(ctx, f":save {tmp_path / 'nodir' / 's.md'}"))
+    assert "does not exist" in text_of(handle_line(ctx, f":save {tmp_path / 'nodir' / 's.md'}"))
 
 
 def test_backprop_shows_steps_and_backward_pass_with_the_same_letters(ctx):

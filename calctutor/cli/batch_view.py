@@ -14,6 +14,7 @@ The output file is never left half-written or torn, and a class's file is never 
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import tempfile
@@ -36,12 +37,22 @@ def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool
     if report is not None:
         _check_report_path(report, force)
     sink = _Sink(output, path, resume=resume, force=force)
-    kept: list[dict] = []  # what the report needs of each row (small)
+    from calctutor.commands.batch_report import ReportBuilder, read_results
+
+    report_rows = ReportBuilder()  # counts only: memory stays flat as the file grows
     err = console(plain, stderr=True)
     summary = BatchSummary()
+
+    def tally(doc: dict) -> None:
+        add_to_summary(summary, doc)
+        report_rows.add(doc)
+
     try:
         records = iter_records(path, fmt)
         skipped = sink.already_done
+        if skipped:  # the summary and the report cover the rows graded before, too
+            for doc in itertools.islice(read_results([output]), skipped):
+                tally(doc)
         for _ in range(skipped):
             if next(records, None) is None:
                 break
@@ -50,36 +61,23 @@ def run_batch_cli(path: Path, jobs: int | None, output: Path | None, plain: bool
                       disable=not err.is_terminal) as bar:
             task = bar.add_task("grading", total=None)
             for doc in grade_rows(records, jobs, progress=lambda n: bar.advance(task, n)):
-                add_to_summary(summary, doc)
+                tally(doc)
                 sink.write(dump_json(doc) + "\n")
-                kept.append(_for_report(doc))
         sink.commit()
     finally:
         sink.close()
     if skipped:
-        err.print(f"resumed: {skipped} rows were already graded in {output}")
-        if sink.output is not None:  # the report covers the rows graded before too
-            from calctutor.commands.batch_report import read_results
-
-            kept = [_for_report(d) for d in read_results([output])]
+        err.print(f"resumed: {skipped} rows were already graded in {output}; the summary "
+                  "covers all of them")
     err.print(batch_view.summary_table(summary))
-    from calctutor.commands.batch_report import build_report
     from calctutor.render import batch_report as report_view
 
-    class_report = build_report(kept)
+    class_report = report_rows.report()
     if class_report.problems:
         err.print(report_view.to_rich(class_report))
     if report is not None:
         write_report(class_report, report, force)
         err.print(f"report written to {report}")
-
-
-_REPORT_KEYS = ("function", "variable", "order", "task", "correct", "mistake", "answer",
-                "answer_as_typed", "student", "error")
-
-
-def _for_report(doc: dict) -> dict:
-    return {k: doc[k] for k in _REPORT_KEYS if k in doc}
 
 
 def _check_report_path(report: Path, force: bool) -> None:
@@ -97,22 +95,11 @@ def _check_report_path(report: Path, force: bool) -> None:
 
 def write_report(class_report, report: Path, force: bool) -> None:
     """The report file, written whole (temporary file beside it, then renamed)."""
+    from calctutor.files import write_whole
     from calctutor.render.batch_report import WRITERS
 
     text = WRITERS[Path(report).suffix.lower()](class_report)
-    target = Path(report)
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                    dir=target.resolve().parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, target)
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except OSError as exc:
-        raise CalcError(f"cannot write the report {report}: {exc.strerror or exc}") from None
+    write_whole(Path(report), lambda temp: temp.write_text(text, encoding="utf-8"))
 
 
 def run_report_cli(results: list[Path], report: Path | None, plain: bool, force: bool) -> None:
@@ -122,7 +109,7 @@ def run_report_cli(results: list[Path], report: Path | None, plain: bool, force:
 
     if report is not None:
         _check_report_path(report, force)
-    class_report = build_report(_for_report(d) for d in read_results(results))
+    class_report = build_report(read_results(results))
     console(plain).print(report_view.to_rich(class_report))
     if report is not None:
         write_report(class_report, report, force)

@@ -8,7 +8,7 @@ import typer
 
 from calctutor.cli import options as opt
 from calctutor.cli.app import app
-from calctutor.cli.cmd_plot import Height, Save, Width
+from calctutor.cli.cmd_plot import Force, Height, Save, Width
 from calctutor.cli.output import emit, guarded, read_expression
 
 
@@ -29,6 +29,7 @@ def limit_command(
     width: Width = None,
     height: Height = None,
     save: Save = None,
+    force: Force = False,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
 ) -> None:
@@ -52,7 +53,7 @@ def limit_command(
         if save:
             from calctutor.render.save import check_path
 
-            check_path(save)
+            check_path(save, force)
         result = run_limit(read_expression(expr), at=at, steps=steps, plot=plot or bool(save),
                            quotient=quotient)
         if result.figure is not None:
@@ -61,4 +62,4 @@ def limit_command(
         if save and result.figure is not None:
             from calctutor.cli.cmd_plot import save_figures
 
-            save_figures([result.figure], save)
+            save_figures([result.figure], save, force)

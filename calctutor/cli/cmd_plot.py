@@ -15,6 +15,7 @@ Width = Annotated[int | None, typer.Option("--width", min=30, max=240,
                                             help="Plot width in columns (default: the terminal's).")]
 Height = Annotated[int | None, typer.Option("--height", min=8, max=80, help="Plot height in rows.")]
 Save = Annotated[str | None, typer.Option("--save", help="Also write the plot to FILE: .svg, .png or .pdf (matplotlib, the [plots] extra), or the terminal picture as .html or .txt.")]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing --save file.")]
 
 
 @app.command("plot")
@@ -28,6 +29,7 @@ def plot_command(
     width: Width = None,
     height: Height = None,
     save: Save = None,
+    force: Force = False,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
 ) -> None:
@@ -44,18 +46,18 @@ def plot_command(
         if save:
             from calctutor.render.save import check_path
 
-            check_path(save)
+            check_path(save, force)
         result = run_plot(read_expression(expr), tangent=tangent, plot_range=plot_range,
                           derivative=derivative, width=width, height=height)
         emit(result, view, as_json=json_out, plain=plain)
         if save:
-            save_figures(result.figures, save)
+            save_figures(result.figures, save, force)
 
 
-def save_figures(figures, path: str) -> None:
+def save_figures(figures, path: str, force: bool = False) -> None:
     import sys
 
     from calctutor.render.save import save_plot
 
-    target = save_plot(figures, path)
+    target = save_plot(figures, path, force)
     sys.stderr.write(f"saved the plot to {target}\n")

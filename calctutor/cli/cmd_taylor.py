@@ -8,7 +8,7 @@ import typer
 
 from calctutor.cli import options as opt
 from calctutor.cli.app import app
-from calctutor.cli.cmd_plot import Height, Range, Save, Width
+from calctutor.cli.cmd_plot import Force, Height, Range, Save, Width
 from calctutor.cli.output import emit, guarded, read_expression
 
 
@@ -28,6 +28,7 @@ def taylor_command(
     width: Width = None,
     height: Height = None,
     save: Save = None,
+    force: Force = False,
     json_out: opt.Json = False,
     plain: opt.Plain = False,
     latex: opt.Latex = False,
@@ -44,7 +45,7 @@ def taylor_command(
         if save:
             from calctutor.render.save import check_path
 
-            check_path(save)
+            check_path(save, force)
         result = run_taylor(read_expression(expr), at=at, order=order, eval_points=eval_points,
                             plot=plot or bool(save), plot_range=plot_range)
         if result.figure is not None:
@@ -53,4 +54,4 @@ def taylor_command(
         if save and result.figure is not None:
             from calctutor.cli.cmd_plot import save_figures
 
-            save_figures([result.figure], save)
+            save_figures([result.figure], save, force)

@@ -13,8 +13,9 @@ Nothing one record does can stop the batch or cost another record its grade:
   error. Workers die with the parent (``PR_SET_PDEATHSIG``).
 * **Work is done once**: identical rows (same function, answer, variable, order, task)
   are graded once in the parent; inside a worker, answers are keyed by their parsed
-  form, so ``2x cos(x^2)`` and ``2*x*cos(x^2)`` share one grading; rows of one problem
-  go to the same worker when it is free, so its caches serve them.
+  form, so ``2x cos(x^2)`` and ``2*x*cos(x^2)`` share one grading; a worker takes rows of
+  the problems it has already prepared first (expected derivative, compiled values, slip
+  replays: :mod:`calctutor.grading.problem`), so each problem is prepared about once.
 """
 
 from __future__ import annotations
@@ -384,6 +385,7 @@ class _Worker:
         self.buffer = b""
         self.task: int | None = None
         self.started = 0.0
+        self.problems: set[tuple] = set()  # problems whose caches this worker holds
 
     def submit(self, index: int, row: dict[str, Any]) -> None:
         self.task = index
@@ -469,9 +471,18 @@ def grade_rows(rows: Iterable[Record | dict[str, Any]], jobs: int | None = None,
                 progress(1)
             yield grade_row(record)
         return
-    import sympy  # noqa: F401 - imported before the workers fork, so they start warm
-
+    _warm()
     yield from _pool(records, jobs, seconds, progress)
+
+
+def _warm() -> None:
+    """Import the grader and grade one tiny row here, before the workers fork, so each
+    starts warm (copy-on-write) instead of paying the imports and first-call set-up."""
+    try:
+        grade_row({"id": None, "function": "x^2", "answer": "2x", "variable": "x",
+                   "order": 1, "task": "derivative"})
+    except Exception:  # noqa: BLE001 - a warm-up never stops a batch
+        pass
 
 
 def _pool(records: Iterator[Record], jobs: int, seconds: float,
@@ -492,7 +503,7 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
     next_out = 0
     total = 0
     exhausted = False
-    window = jobs * 8  # rows read ahead of the output: memory stays flat
+    window = jobs * 32  # rows read ahead of the output: memory stays flat
     try:
         while True:
             while not exhausted and total - next_out < window:
@@ -537,8 +548,9 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
                 if worker is None:
                     worker = _Worker()
                     workers.append(worker)
-                index, row = waiting.pop(0)
+                index, row = waiting.pop(_choose(waiting, worker, workers))
                 rows_sent[index] = row
+                worker.problems.add(_problem_key(row))
                 worker.submit(index, row)
             busy = [w for w in workers if w.task is not None]
             if not busy:
@@ -578,6 +590,26 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
     finally:
         for worker in workers:
             worker.kill()
+
+
+def _problem_key(row: dict[str, Any]) -> tuple:
+    return (row["function"], row["variable"], row["order"], row["task"])
+
+
+def _choose(waiting: list[tuple[int, dict[str, Any]]], worker: _Worker,
+            workers: list[_Worker]) -> int:
+    """Which waiting row ``worker`` grades next: one of a problem it has prepared (its
+    caches serve it: :mod:`calctutor.grading.problem`), else one of a problem no worker
+    has prepared yet, else the oldest. Output order is kept by index, not by this."""
+    owned = set().union(*(w.problems for w in workers if w is not worker)) if workers else set()
+    fresh = None
+    for position, (_, row) in enumerate(waiting):
+        problem = _problem_key(row)
+        if problem in worker.problems:
+            return position
+        if fresh is None and problem not in owned:
+            fresh = position
+    return fresh if fresh is not None else 0
 
 
 def _with_line(doc: dict[str, Any], line: int | None) -> dict[str, Any]:

@@ -66,43 +66,66 @@ class ClassReport:
     unplaced_errors: int  # rows that could not even be read (no problem to file them under)
 
 
-def build_report(docs: Iterable[dict[str, Any]]) -> ClassReport:
-    problems: dict[tuple, ProblemReport] = {}
-    learners: dict[str, LearnerReport] = {}
-    rows = unplaced = 0
-    for doc in docs:
-        rows += 1
+class ReportBuilder:
+    """The report, built one graded line at a time: memory grows with the problems, the
+    learners and the distinct wrong answers, never with the rows."""
+
+    def __init__(self) -> None:
+        self.problems: dict[tuple, ProblemReport] = {}
+        self.learners: dict[str, LearnerReport] = {}
+        self.rows = 0
+        self.unplaced = 0
+
+    def add(self, doc: dict[str, Any]) -> None:
+        self.rows += 1
         if "function" not in doc:
-            unplaced += 1
-            continue
-        key = (str(doc["function"]), str(doc.get("variable") or "x"), int(doc.get("order", 1)),
+            self.unplaced += 1
+            return
+        key = (str(doc["function"]), str(doc.get("variable") or "x"), _order(doc),
                str(doc.get("task") or "derivative"))
-        report = problems.get(key)
+        report = self.problems.get(key)
         if report is None:
-            report = problems[key] = ProblemReport(*key)
+            report = self.problems[key] = ProblemReport(*key)
         report.answers += 1
         student = doc.get("student")
         learner = None
         if student not in (None, ""):
-            learner = learners.get(str(student))
+            learner = self.learners.get(str(student))
             if learner is None:
-                learner = learners[str(student)] = LearnerReport(str(student))
+                learner = self.learners[str(student)] = LearnerReport(str(student))
             learner.answers += 1
         if "error" in doc:
             report.unreadable += 1
-            continue
+            return
         if doc.get("correct"):
             report.correct += 1
             if learner:
                 learner.correct += 1
-            continue
+            return
         label = doc.get("mistake") or "unknown"
         report.mistakes[label] += 1
         report.wrong_answers[label][str(doc.get("answer_as_typed") or doc.get("answer"))] += 1
         if learner:
             learner.slips[label] += 1
-    return ClassReport(list(problems.values()), sorted(learners.values(), key=lambda l: l.student),
-                       rows, unplaced)
+
+    def report(self) -> ClassReport:
+        return ClassReport(list(self.problems.values()),
+                           sorted(self.learners.values(), key=lambda l: l.student),
+                           self.rows, self.unplaced)
+
+
+def _order(doc: dict[str, Any]) -> int:
+    try:
+        return int(doc.get("order", 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def build_report(docs: Iterable[dict[str, Any]]) -> ClassReport:
+    builder = ReportBuilder()
+    for doc in docs:
+        builder.add(doc)
+    return builder.report()
 
 
 def read_results(paths: Iterable[Path]) -> Iterable[dict[str, Any]]:

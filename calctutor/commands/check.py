@@ -6,6 +6,7 @@ from calctutor.errors import CalcError
 from calctutor.grading.grade import TASKS, grade
 from calctutor.grading.verdict import Verdict, verdict_document  # noqa: F401 - re-exported
 from calctutor.parsing import parse
+from calctutor.parsing.builder import carry_out
 from calctutor.parsing.work import check_derivative_work
 from calctutor.points import choose_variable
 
@@ -18,9 +19,10 @@ def run_check(function_text: str, answer_text: str, *, wrt: str | None = None, o
     if order < 0 or order > 10:
         raise CalcError("the order must be between 0 and 10")
     function = parse(function_text)
-    if task == "derivative":
-        check_derivative_work(function, order)
-    structured = parse(function_text, evaluate=False)
+    check_derivative_work(function, order if task == "derivative" else 0)  # before any d/dx
+    # a d/dx typed in the function is carried out: "check 'd/dx x^3' 6x" asks about 3x^2
+    function = carry_out(function)
+    structured = carry_out(parse(function_text, evaluate=False))
     answer = parse(answer_text, names=[s.name for s in function.free_symbols])
     variable = choose_variable(function, wrt) if task == "derivative" else None
     verdict = grade(function, answer, task=task, variable=variable, order=order,

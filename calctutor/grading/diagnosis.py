@@ -31,18 +31,30 @@ LABEL_ORDER = (
 
 
 class _Screen:
-    """Cheap float64 look-alike test before the full numeric witness is asked."""
+    """Cheap float64 look-alike test before the full numeric witness is asked.
 
-    def __init__(self, answer: sympy.Expr, names: list[str]) -> None:
+    The screening points are fixed (seeded) for a set of names, so a candidate's values
+    there are kept in ``memo`` (the problem's, shared by every answer to it)."""
+
+    def __init__(self, answer: sympy.Expr, names: list[str], memo: dict | None = None) -> None:
         self.names = names
+        self.memo = memo if memo is not None else {}
         self.points = sampling.draw(names, 32, np.random.default_rng(7)) if names else {}
-        self.answer = self._values(answer)
+        self.answer = self._evaluate(answer)
 
-    def _values(self, expr: sympy.Expr) -> np.ndarray:
+    def _evaluate(self, expr: sympy.Expr) -> np.ndarray:
         try:
             return floats.evaluate(expr, self.points) if self.names else np.array([np.nan])
         except KeyError:
             return np.full(32, np.nan)
+
+    def _values(self, expr: sympy.Expr) -> np.ndarray:
+        key = (tuple(self.names), expr)
+        if key not in self.memo:
+            if len(self.memo) >= 4096:  # answers with many stray names: stay bounded
+                self.memo.clear()
+            self.memo[key] = self._evaluate(expr)
+        return self.memo[key]
 
     def plausible(self, candidate: sympy.Expr) -> bool:
         if not self.names:
@@ -64,20 +76,22 @@ def _matches(candidate: sympy.Expr, answer: sympy.Expr, names: list[str],
 
 def diagnose(function: sympy.Expr, answer: sympy.Expr, variable: str, order: int,
              names: list[str]) -> Diagnosis | None:
-    """The first mistake (by label priority) whose buggy derivative equals the answer."""
-    from calctutor.grading.mutations import planned_slips
+    """The first mistake (by label priority) whose buggy derivative equals the answer.
 
-    screen = _Screen(answer, names)
-    plan = sorted(planned_slips(function, variable, order),
-                  key=lambda pair: _RANK.get(pair[1].label, len(_RANK)))
+    The slips and their replayed derivatives belong to the problem
+    (:func:`calctutor.grading.problem.slip_plan`), so a class's answers share them."""
+    from calctutor.grading.problem import slip_plan
+
+    plan = slip_plan(function, variable, order, _rank)
+    screen = _Screen(answer, names, plan.screen)
     seen: set[sympy.Expr] = set()
-    found = _rule_mistakes(function, answer, variable, order, names, screen, plan, seen)
+    found = _rule_mistakes(answer, names, screen, plan, seen)
     if found is not None:
         return found
     found = _order_or_variable(function, answer, variable, order, names, screen)
     if found is not None:
         return found
-    return _two_slips(function, answer, variable, order, names, screen, plan, seen)
+    return _two_slips(answer, names, screen, plan, seen)
 
 
 _RANK = {label: i for i, label in enumerate(LABEL_ORDER)}
@@ -85,12 +99,14 @@ MAX_PAIRS = 60  # two-slip replays tried at most (each is one derivation)
 PER_LABEL = 6  # slips of one label paired with each other at most
 
 
-def _rule_mistakes(function, answer, variable, order, names, screen, plan, seen) -> Diagnosis | None:
-    """Replay slips lazily, highest-priority label first; stop at the first match."""
-    from calctutor.grading.mutations import replay
+def _rank(label: str) -> int:
+    return _RANK.get(label, len(_RANK))
 
-    for site, slip in plan:
-        candidate = replay(function, variable, order, site, slip)
+
+def _rule_mistakes(answer, names, screen, plan, seen) -> Diagnosis | None:
+    """Replay slips lazily, highest-priority label first; stop at the first match."""
+    for index in range(len(plan.plan)):
+        candidate = plan.candidate(index)
         if candidate is None or candidate.derivative in seen:
             continue
         seen.add(candidate.derivative)
@@ -100,39 +116,44 @@ def _rule_mistakes(function, answer, variable, order, names, screen, plan, seen)
     return None
 
 
-def _pairs(plan):
-    """Pairs of slips at distinct sites: the same label at two places first (a chain factor
-    dropped twice), then different labels, higher-priority labels first; at most MAX_PAIRS."""
-    by_label: dict[str, list] = {}
-    for item in plan:
-        by_label.setdefault(item[1].label, []).append(item)
+def _pairs(plan) -> list[tuple[int, int]]:
+    """Pairs of slips (indices into ``plan``) at distinct sites: the same label at two
+    places first (a chain factor dropped twice), then different labels, higher-priority
+    labels first; at most MAX_PAIRS."""
+    by_label: dict[str, list[int]] = {}
+    for index, item in enumerate(plan):
+        by_label.setdefault(item[1].label, []).append(index)
     out = []
-    for label in sorted(by_label, key=lambda k: _RANK.get(k, len(_RANK))):
+    for label in sorted(by_label, key=_rank):
         group = by_label[label][:PER_LABEL]
         out += [(a, b) for i, a in enumerate(group) for b in group[i + 1:]]
     heads = [group[:3] for group in by_label.values()]
-    flat = sorted((item for group in heads for item in group),
-                  key=lambda item: _RANK.get(item[1].label, len(_RANK)))
-    out += [(a, b) for i, a in enumerate(flat) for b in flat[i + 1:] if a[1].label != b[1].label]
+    flat = sorted((index for group in heads for index in group),
+                  key=lambda index: _rank(plan[index][1].label))
+    out += [(a, b) for i, a in enumerate(flat) for b in flat[i + 1:]
+            if plan[a][1].label != plan[b][1].label]
+
+    def site(index: int) -> tuple:
+        where = plan[index][0]
+        return (where.step_id, where.kind, where.index)
+
     distinct = [(a, b) for a, b in out
-                if (a[0].step_id, a[0].kind, a[0].index) != (b[0].step_id, b[0].kind, b[0].index)
-                or a[1].label == b[1].label == "sign"]
+                if site(a) != site(b) or plan[a][1].label == plan[b][1].label == "sign"]
     return distinct[:MAX_PAIRS]
 
 
-def _two_slips(function, answer, variable, order, names, screen, plan, seen) -> Diagnosis | None:
-    from calctutor.grading.mutations import replay_many
+def _two_slips(answer, names, screen, plan, seen) -> Diagnosis | None:
+    from calctutor.grading.mutations import _plain
 
-    for a, b in _pairs(plan):
-        derivative = replay_many(function, variable, order, [a, b])
+    for a, b in _pairs(plan.plan):
+        derivative = plan.pair(a, b)
         if derivative is None or derivative in seen:
             continue
         seen.add(derivative)
         if _matches(derivative, answer, names, screen):
-            first, second = sorted((a, b), key=lambda item: _RANK.get(item[1].label, len(_RANK)))
+            first, second = sorted((plan.plan[a], plan.plan[b]),
+                                   key=lambda item: _rank(item[1].label))
             (site, slip), (_, other) = first, second
-            from calctutor.grading.mutations import _plain
-
             message = f"Two slips: {slip.message} And: {other.message}"
             return Diagnosis(slip.label, slip.rule, to_input(_plain(site.expr)), message,
                              slip.right_step, site.step_id, (slip.label, other.label))

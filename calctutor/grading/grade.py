@@ -7,8 +7,7 @@ from dataclasses import replace
 import sympy
 
 from calctutor.grading import diagnosis as diagnose
-from calctutor.grading import numeric, symbolic
-from calctutor.grading.expected import derivative_values, expected_derivative
+from calctutor.grading import numeric, problem, symbolic
 from calctutor.grading.feedback import almost_everywhere_note, counterexample_message, form_feedback
 from calctutor.grading.verdict import Verdict, decide
 from calctutor.parsing import to_input
@@ -37,8 +36,9 @@ def grade(
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}")
+    written_out(answer)
     if task == "derivative":
-        expected = expected_derivative(function, variable, order, structured)
+        expected = problem.expected_derivative(function, variable, order, structured)
     else:
         expected = function
     names = sorted({s.name for s in function.free_symbols | answer.free_symbols}
@@ -46,15 +46,15 @@ def grade(
 
     values = None
     if task == "derivative":
-        values = derivative_values(function, variable, order)
+        values = problem.derivative_values(function, variable, order)
     found_numeric = numeric.compare(expected, answer, names, expected_values=values,
                                     function=function if task == "derivative" else None,
                                     branch_points=(task == "equivalent"))
     # A confirmed counterexample already decides (rule 1): the symbolic witness then gets
     # only its cheap checks, so a wrong answer is answered quickly.
-    budget = 0.05 if found_numeric.status == symbolic.DIFFERENT else 1.5
-    found_symbolic = symbolic.compare(expected, answer, budget=budget,
-                                      candidates=found_numeric.samples,
+    refuted = found_numeric.status == symbolic.DIFFERENT
+    found_symbolic = symbolic.compare(expected, answer, budget=0.02 if refuted else 1.5,
+                                      candidates=found_numeric.samples, quick=refuted,
                                       within=function if task == "derivative" else None)
     if found_numeric.status == symbolic.DIFFERENT and found_symbolic.status == symbolic.UNKNOWN:
         found_symbolic = replace(found_symbolic, how="only quick checks: a confirmed "
@@ -110,6 +110,18 @@ def grade(
     verdict.mistake = "unknown"
     verdict.message = counterexample_message(verdict)
     return verdict
+
+
+def written_out(answer: sympy.Expr) -> sympy.Expr:
+    """An answer is a result, not the question again: one that still contains a d/dx
+    (``d/dx sin(3x)``) is refused in words, rather than graded as an expression that
+    cannot be evaluated."""
+    if answer.has(sympy.Derivative):
+        from calctutor.errors import CalcError
+
+        raise CalcError("your answer still contains d/dx: work the derivative out and type "
+                        "the result", hint="for example, type 2*x rather than d/dx x^2")
+    return answer
 
 
 def _partly_defined(verdict: Verdict, what: str) -> Verdict:

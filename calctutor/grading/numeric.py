@@ -159,10 +159,11 @@ def compare(
     spread = index[np.linspace(0, max(valid - 1, 0), num=min(8, valid)).astype(int)] if valid else []
     extra["samples"] = tuple(point_at(i) for i in spread)  # for the symbolic witness
     e_b, a_b = e_vals[index], a_vals[index]
-    scale = np.maximum(1.0, np.maximum(np.abs(e_b), np.abs(a_b)))
-    gap = np.abs(e_b - a_b)
-    flagged = gap > SCREEN_ATOL * scale + SCREEN_RTOL * np.maximum(np.abs(e_b), np.abs(a_b))
-    order = np.argsort(-(gap / scale))
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values: inf gaps are flagged
+        scale = np.maximum(1.0, np.maximum(np.abs(e_b), np.abs(a_b)))
+        gap = np.abs(e_b - a_b)
+        flagged = gap > SCREEN_ATOL * scale + SCREEN_RTOL * np.maximum(np.abs(e_b), np.abs(a_b))
+        order = np.argsort(-(gap / scale))
     suspicious = [index[k] for k in order if flagged[k]]
     unresolved = 0
     for i in _spread_by_region(suspicious, regions)[:SUSPICIOUS]:

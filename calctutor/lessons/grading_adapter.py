@@ -34,8 +34,11 @@ class Grade:
 
 
 def read_answer(text: str, names: list[str] | tuple[str, ...] = ()) -> sympy.Expr:
-    """Parse an answer (raises :class:`calctutor.errors.ParseError` with a position)."""
-    return parse(text, names=list(names))
+    """Parse an answer (raises :class:`calctutor.errors.ParseError` with a position, and
+    :class:`calctutor.errors.CalcError` for an answer that still contains a d/dx)."""
+    from calctutor.grading.grade import written_out
+
+    return written_out(parse(text, names=list(names)))
 
 
 def grade_derivative(function: sympy.Expr, answer: sympy.Expr, *, wrt: str, order: int = 1,

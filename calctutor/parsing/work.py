@@ -22,30 +22,27 @@ from calctutor.limits import MAX_DERIVATIVE_WORK
 
 def check_derivative_work(expr, order: int, *, what: str = "a derivative") -> int:
     """Refuse (``LimitError``) ``order`` derivatives of ``expr`` when order times its tree
-    size is over ``MAX_DERIVATIVE_WORK``; return the tree size (counted up to the limit).
+    size is over ``MAX_DERIVATIVE_WORK``; return the tree size.
 
-    ``what`` names the request in the message ("a derivative", "a Taylor polynomial").
+    A d/dx the learner wrote inside ``expr`` (``d^3/dx^3 (...)``, carried out before
+    grading) adds its own order: the work is (``order`` + the highest written order) times
+    the size. ``what`` names the request in the message ("a derivative", "a Taylor
+    polynomial").
     """
-    if order <= 0:
-        return 0
-    cap = MAX_DERIVATIVE_WORK // order  # the most nodes this order allows
-    size = 0
+    ceiling = 100 * MAX_DERIVATIVE_WORK  # a shared subtree counts once per place: stop here
+    size = written = 0
     stack = [expr]
-    while stack:  # iterative: a deep tree cannot overflow Python's stack here
+    while stack and size < ceiling:  # iterative: a deep tree cannot overflow the stack
         node = stack.pop()
         size += 1
-        if size > cap:
-            break
+        if getattr(node, "is_Derivative", False):
+            written = max(written, int(node.derivative_count))
         stack.extend(getattr(node, "args", ()))
-    if size <= cap:
+    total = max(order, 0) + written
+    if total * size <= MAX_DERIVATIVE_WORK:
         return size
-    ceiling = 100 * MAX_DERIVATIVE_WORK  # finish the count for the message, within reason
-    while stack and size < ceiling:
-        node = stack.pop()
-        size += 1
-        stack.extend(getattr(node, "args", ()))
     count = f"more than {ceiling:,}" if stack else f"{size:,}"
     raise LimitError(
-        f"{what} of order {order} of an expression of {count} nodes is too much work "
+        f"{what} of order {total} of an expression of {count} nodes is too much work "
         f"(the limit is {MAX_DERIVATIVE_WORK:,} = order times size)",
         hint="try a lower order or a smaller expression")

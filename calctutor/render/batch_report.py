@@ -28,7 +28,7 @@ def to_markdown(report) -> str:
         out.append("\n## Learners\n\n| learner | score | answers | slips |\n"
                    "| --- | ---: | ---: | --- |\n")
         for l in report.learners:
-            slips = ", ".join(f"{k} ×{v}" for k, v in l.slips.most_common())
+            slips = ", ".join(f"{k} ({v})" for k, v in l.slips.most_common())
             out.append(f"| {_md(l.student)} | {l.score:.0%} | {l.answers} | {slips} |\n")
     return "".join(out)
 
@@ -61,7 +61,7 @@ def to_html(report) -> str:
         parts.append("<h2>Learners</h2><table><tr><th>learner</th><th>score</th>"
                      "<th>answers</th><th>slips</th></tr>")
         for l in report.learners:
-            slips = ", ".join(f"{e(k)} ×{v}" for k, v in l.slips.most_common())
+            slips = ", ".join(f"{e(k)} ({v})" for k, v in l.slips.most_common())
             parts.append(f"<tr><td>{e(l.student)}</td><td>{l.score:.0%}</td>"
                          f"<td>{l.answers}</td><td>{slips}</td></tr>")
         parts.append("</table>")
@@ -118,7 +118,7 @@ def to_rich(report):
         table.add_column(column, justify="right" if column in ("answers", "correct") else "left")
     for p in report.problems:
         top = p.mistakes.most_common(1)
-        label = f"{top[0][0]} ×{top[0][1]}" if top else ""
+        label = f"{top[0][0]} ({top[0][1]})" if top else ""
         wrong = p.most_common_wrong(top[0][0]) if top else None
         table.add_row(p.title, str(p.answers), f"{p.share_correct:.0%}", label,
                       wrong[0] if wrong else "")
@@ -129,7 +129,7 @@ def to_rich(report):
             people.add_column(column)
         for l in report.learners:
             people.add_row(l.student, f"{l.score:.0%}", str(l.answers),
-                           ", ".join(f"{k} ×{v}" for k, v in l.slips.most_common(3)))
+                           ", ".join(f"{k} ({v})" for k, v in l.slips.most_common(3)))
         parts.append(people)
     return Group(*parts)
 

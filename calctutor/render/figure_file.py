@@ -88,6 +88,8 @@ def save_figures(figures, path: str | Path) -> Path:
         raise CalcError(f"images are {', '.join(IMAGE_FORMATS)}, not {suffix or str(path)!r}")
     if not figures:
         raise CalcError("there is no plot to save")
+    from calctutor.files import write_whole
+
     plt = _pyplot()
     fig, axes = plt.subplots(len(figures), 1, figsize=(7.5, 4.2 * len(figures)), squeeze=False)
     try:
@@ -98,10 +100,10 @@ def save_figures(figures, path: str | Path) -> Path:
                             textcoords="offset points", fontsize="x-small", color="0.35",
                             va="top")
         fig.tight_layout()
-        fig.savefig(target, dpi=150 if suffix == ".png" else None, bbox_inches="tight",
-                    metadata={"Title": figures[0].title} if suffix in (".svg", ".pdf") else None)
-    except OSError as exc:
-        raise CalcError(f"cannot write {str(target)!r}: {exc.strerror}") from None
+        metadata = {"Title": figures[0].title} if suffix in (".svg", ".pdf") else None
+        write_whole(target, lambda temp: fig.savefig(
+            temp, format=suffix[1:], dpi=150 if suffix == ".png" else None,
+            bbox_inches="tight", metadata=metadata))
     finally:
         plt.close(fig)
     return target

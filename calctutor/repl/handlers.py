@@ -393,15 +393,18 @@ def forget(ctx: Context, arg: str):
     return say(f"forgot {name}", "ok")
 
 
-@command("save", aliases=("w",), usage=":save FILE", group="session",
-         help="save this session as Markdown, HTML or SVG (by the file's suffix)",
-         examples=(":save session.md", ":save session.html", ":save session.svg"))
+@command("save", aliases=("w",), usage=":save FILE [--force]", group="session",
+         help="save this session as Markdown, HTML or SVG (by the file's suffix); "
+              "--force replaces an existing file",
+         examples=(":save session.md", ":save session.html", ":save session.md --force"))
 def save(ctx: Context, arg: str):
-    name = arg.strip()
+    words = arg.split()
+    force = "--force" in words
+    name = " ".join(w for w in words if w != "--force")
     if not name:
         raise CalcError("save to which file?", hint="e.g. :save session.md (.md, .html or .svg)")
     path = Path(name).expanduser()
-    kind = ctx.transcript.save(path)
+    kind = ctx.transcript.save(path, force=force)
     return say(f"saved the session as {kind.upper()}: {path}", "ok")
 
 

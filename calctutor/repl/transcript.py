@@ -132,21 +132,24 @@ class Transcript:
                     out += ["```text", body, "```", ""]
         return "\n".join(out)
 
-    def save(self, path: Path) -> str:
-        """Write the transcript; the format follows the suffix. Returns the format name."""
+    def save(self, path: Path, force: bool = False) -> str:
+        """Write the transcript whole; the format follows the suffix. An existing file is
+        replaced only with ``force``. Returns the format name."""
+        from calctutor.files import check_target, write_whole
+
         suffix = path.suffix.lower()
         if suffix not in SAVE_FORMATS:
             raise CalcError(f"cannot save as '{suffix or path.name}'",
                             hint="name a file ending in .md, .html or .svg")
-        try:
-            if suffix == ".md":
-                path.write_text(self.markdown(), encoding="utf-8")
-            elif suffix == ".html":
-                self._recorder().save_html(str(path), clear=False)
-            else:
-                self._recorder().save_svg(str(path), title="calctutor", clear=False)
-        except OSError as exc:
-            raise CalcError(f"cannot write {path}: {exc.strerror or exc}") from None
+        target = check_target(path, force=force, replace_hint=f":save {path} --force")
+        if suffix == ".md":
+            text = self.markdown()
+            write_whole(target, lambda temp: temp.write_text(text, encoding="utf-8"))
+        elif suffix == ".html":
+            write_whole(target, lambda temp: self._recorder().save_html(str(temp), clear=False))
+        else:
+            write_whole(target, lambda temp: self._recorder().save_svg(
+                str(temp), title="calctutor", clear=False))
         return suffix[1:]
 
 

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 import sympy
 
-from calctutor.errors import CalcError, ParseError
+from calctutor.errors import CalcError, ComputationTimeout, ParseError
 from calctutor.lessons import grading_adapter as grader
 from calctutor.lessons.loader import load_lesson, load_lessons
 from calctutor.lessons.practice import (Hint, HintBook, LessonReport, Link, Outcome, chain_links,
@@ -241,12 +241,20 @@ class LessonSession:
                     self.show(view.hint(run_hint(hint), None, None))
                 return False
             try:
-                result = grade_fn(command)
+                result = _graded(grade_fn, command)
             except ParseError as exc:
                 self.show(view.parse_error(exc))
                 continue
+            except ComputationTimeout as exc:
+                self.show(view.note(f"{exc.message}. Try a simpler form of your answer, or "
+                                    "type hint, solution, skip or quit."))
+                continue
             except CalcError as exc:
                 self.show(view.note(exc.render()))
+                continue
+            except KeyboardInterrupt:
+                self.show(view.note("Stopped grading that answer (nothing was recorded). Type "
+                                    "it again, another answer, or hint, solution, skip or quit."))
                 continue
             if final:
                 outcome.tries += 1
@@ -343,6 +351,27 @@ class LessonSession:
 
 
 # ── backward-pass checkpoints (numbers from the graph command) ──────────────────────
+def _graded(grade_fn: Callable[[str], grader.Grade], text: str) -> grader.Grade:
+    """Grade one answer under the watchdog: a forked worker, killed at the budget
+    (``--timeout``, setting ``timeout``), so a pathological answer costs the learner that
+    answer only. Ctrl-C while it runs stops the worker and raises KeyboardInterrupt
+    here, for the caller to cancel just this answer; the session and its progress never
+    leave this process."""
+    from calctutor import watchdog
+
+    _warm_grader()
+    return watchdog.call(grade_fn, text, seconds=watchdog.budget(), what="grading this answer")
+
+
+def _warm_grader() -> None:
+    """Import the grader here once, so each answer's worker starts with it loaded."""
+    import calctutor.grading.diagnosis  # noqa: F401
+    import calctutor.grading.grade  # noqa: F401
+    import calctutor.grading.mutations  # noqa: F401
+    import calctutor.graph  # noqa: F401
+    import calctutor.steps  # noqa: F401
+
+
 def _key(problem: Problem) -> str:
     """A drawn exercise as (function, point), to compare with a worked example's."""
     point = ",".join(sorted(f"{k}={to_input(v)}" for k, v in problem.point.items()))
