@@ -156,3 +156,21 @@ def test_the_notice_says_what_is_safe_to_do(tmp_path, reason, remedy):
     store.close()
     (note,) = said
     assert reason in note and remedy in note and "\n" not in note
+
+
+def test_a_summary_without_saved_progress_does_not_claim_it_was_saved():
+    from rich.console import Console
+
+    from calctutor.lessons.practice import LessonReport
+    from calctutor.render import lesson as view
+
+    def shown(stored: bool) -> str:
+        console = Console(width=100, record=True)
+        console.print(view.summary(LessonReport("chain-rule", "The chain rule", 5,
+                                                quit=True, stored=stored)))
+        return console.export_text()
+
+    assert "everything you answered is saved" in shown(True)
+    unsaved = shown(False)
+    assert "Stopped early" in unsaved and "progress not recorded" in unsaved
+    assert "is saved" not in unsaved
