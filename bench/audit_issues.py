@@ -290,6 +290,79 @@ def repl_keys(keys: str, wait_for: str):
     return custom
 
 
+def repl_lesson_reading(work: Path, exe: list[str]) -> Run:
+    """``:lesson`` in the REPL, a page read for longer than the per-line budget (here
+    ``CALCTUTOR_TIMEOUT=3`` and 5 s of reading), then quit: back at the REPL prompt,
+    nothing stopped, and the next line is a command, not an answer."""
+    import pexpect
+
+    env = {**os.environ, "CALCTUTOR_HOME": str(work / "home"), "TERM": "xterm",
+           "PROMPT_TOOLKIT_NO_CPR": "1", "CALCTUTOR_TIMEOUT": "3"}
+    start = time.monotonic()
+    child = pexpect.spawn(exe[0], [*exe[1:], "repl"], env=env, encoding="utf-8",
+                          timeout=HARD_TIMEOUT, dimensions=(40, 100))
+    seen = []
+    try:
+        child.expect("> ")
+        child.send(":lesson chain-rule --seed 5\r")
+        child.expect("The chain rule")
+        time.sleep(5.0)  # reading the page
+        child.send("quit\r")
+        child.expect("Summary")
+        seen.append(child.before)
+        child.expect("> ")
+        child.send(":parse x^3\r")
+        child.expect("expression tree")
+        seen.append(child.before)
+        child.expect("> ")
+        child.send("\x04")
+        child.expect(pexpect.EOF)
+        child.close()
+        code = child.exitstatus
+    except (pexpect.TIMEOUT, pexpect.EOF):
+        seen.append(str(child.before))
+        child.close(force=True)
+        code = None
+    return Run(code, "".join(seen), "", time.monotonic() - start - 5.0)
+
+
+def lesson_ctrl_c(work: Path, exe: list[str]) -> Run:
+    """Ctrl-C while a slow answer is graded in ``calctutor lesson``: that answer is
+    cancelled, the lesson goes on (the right answer is then graded), exit 0."""
+    import pexpect
+
+    env = {**os.environ, "CALCTUTOR_HOME": str(work / "home"), "TERM": "xterm",
+           "PROMPT_TOOLKIT_NO_CPR": "1"}
+    slow = "(x+1)^200*(x-1)^200 - (x^2-1)^200 + 4cos(4x+4)"  # seconds of grading
+    start = time.monotonic()
+    child = pexpect.spawn(exe[0], [*exe[1:], "lesson", "chain-rule", "--seed", "5"], env=env,
+                          encoding="utf-8", timeout=HARD_TIMEOUT, dimensions=(40, 100))
+    seen = []
+    try:
+        child.expect("> ")
+        child.send("exercises\r")
+        child.expect("answer> ")
+        child.send(slow + "\r")
+        time.sleep(1.0)
+        child.send("\x03")
+        child.expect("answer> ")
+        seen.append(child.before)
+        child.send("4cos(4x+4)\r")
+        child.expect("Correct")
+        child.expect("> ")
+        child.send("quit\r")
+        child.expect("Summary")
+        child.expect(pexpect.EOF)
+        seen.append(child.before)
+        child.close()
+        code = child.exitstatus
+    except (pexpect.TIMEOUT, pexpect.EOF):
+        seen.append(str(child.before))
+        child.close(force=True)
+        code = child.exitstatus if child.exitstatus is not None else None
+    return Run(code, "".join(seen), "", time.monotonic() - start)
+
+
 def kill_batch(work: Path, exe: list[str]) -> Run:
     """kill -9 of a two-worker batch: no worker may outlive it (checked for 3 s)."""
     rows = [{"id": i, "function": SLOW_ANSWER[0], "answer": SLOW_ANSWER[1]} for i in range(40)]
@@ -455,6 +528,10 @@ def cases() -> list[Case]:
                                        "--force"],
              setup=write("in.jsonl", jl(OK_ROW)), codes=(2,)),
         Case("21 kill -9 of a --jobs 2 batch", custom=kill_batch, codes=(0,), budget=20),
+        Case("21 :lesson in the REPL read past the budget", custom=repl_lesson_reading,
+             codes=(0,), expect=lacks("stopped after", "Traceback"), budget=20),
+        Case("21 Ctrl-C during a slow lesson answer", custom=lesson_ctrl_c, codes=(0,),
+             expect=lacks("Traceback"), budget=20),
         # ── issue 21: terminal and contract ──
         Case("21 ESC/BEL in a caret line", ["parse", "x\x1b]0;pwned\x07 +"], codes=(2,),
              expect=no_raw_escape),
@@ -480,6 +557,9 @@ def cases() -> list[Case]:
         Case("16 taylor --order 20 of a big expression",
              ["taylor", "+".join(f"sin({k}x)" for k in range(1, 71)), "--order", "20"],
              codes=(2,), expect=has("too much work")),
+        # ── found by this audit ──
+        Case("audit: equal answer, float cancellation", [
+            "check", "sin(4x+4)", "(x+1)^20*(x-1)^20 - (x^2-1)^20 + 4cos(4x+4)"], codes=(0,)),
     ]
 
 
