@@ -166,3 +166,25 @@ def test_one_teacher_form_for_diff_and_check():
         assert tidy(d) == teacher_form(d)[0]
         assert sympy.simplify(tidy(d) - d) == 0
     assert not tidy(sympy.diff(parse("sin(2x + 3)^2"), x)).has(sympy.sin(4 * x + 6))
+
+
+@pytest.mark.parametrize("typed,shown", [
+    ("e^-x", "e^(-x)"),  # a teacher's e^(-x), not 1/e^x
+    ("x e^-x", "x*e^(-x)"),
+    ("e^(-x^2)", "e^(-x^2)"),
+    ("e^(-2)", "1/e^2"),
+    ("2^-x", "1/2^x"),
+])
+def test_e_to_a_negative_expression_is_written_as_typed(typed, shown):
+    expr = parse(typed, evaluate=False)
+    assert to_input(expr) == shown
+    assert parse(shown) == parse(typed)
+
+
+@pytest.mark.parametrize("expr,shown", [
+    (sympy.Rational(1, 2) ** (sympy.pi - 1), "(1/2)^(pi - 1)"),  # was 1/(1/2)^(1 - pi) = 2^(..)
+    (sympy.Rational(1, 2) ** (-x), "(1/2)^(-x)"),  # 1/(1/2)^x would read back as 2^x
+])
+def test_powers_of_a_fraction_read_back_to_the_same_tree(expr, shown):
+    assert to_input(expr) == shown
+    assert parse(shown) == expr

@@ -97,9 +97,13 @@ class InputSyntaxPrinter(StrPrinter):
     def _print_Pow(self, expr, rational=False):
         # x^(-2) reads as 1/x^2, x^(-1/2) as 1/sqrt(x): a negative exponent is a fraction
         base, exponent = expr.args
-        if _negative_exponent(exponent) and not rational and expr.is_commutative:
+        if _as_fraction(expr) and not rational and expr.is_commutative:
             return "1/" + self.parenthesize(_positive_power(base, -exponent),
                                             PRECEDENCE["Mul"], strict=False)
+        lead = _positive_first(exponent, self._as_ordered_terms)
+        if lead is not None and expr.is_commutative:  # (1/2)^(x - t), not (1/2)^(-t + x)
+            terms = _join_terms([_term_text(self._print(t), t) for t in lead.args])
+            return self.parenthesize(base, PRECEDENCE["Pow"], strict=True) + f"^({terms})"
         return super()._print_Pow(expr, rational).replace("**", "^")
 
     def _print_Rational(self, expr):
@@ -159,7 +163,7 @@ class InputSyntaxPrinter(StrPrinter):
     def _product(self, p: int, q: int, factors: list, counted: bool) -> str:
         top, bottom = [], []
         for f in factors:
-            if f.is_Pow and _negative_exponent(f.exp):
+            if _as_fraction(f):
                 bottom.append(_positive_power(f.base, -f.exp))
             else:
                 top.append(f)
@@ -196,6 +200,39 @@ class InputSyntaxPrinter(StrPrinter):
                 text += "/(" + "*".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=False)
                                         for f in denominator) + ")"
         return text
+
+
+def _positive_first(exponent: sympy.Expr, ordered) -> sympy.Expr | None:
+    """A sum exponent that would print starting with a minus (-t + x), rebuilt with a
+    positive term first (x - t); None when it already starts positive or cannot.
+    ``ordered`` is the printer's own term order."""
+    if not exponent.is_Add:
+        return None
+    terms = list(ordered(exponent, order=None))
+    if not terms[0].could_extract_minus_sign():
+        return None
+    first = next((i for i, t in enumerate(terms) if not t.could_extract_minus_sign()), None)
+    if first is None:
+        return None
+    terms.insert(0, terms.pop(first))
+    return sympy.Add(*terms, evaluate=False)
+
+
+def _as_fraction(power: sympy.Expr) -> bool:
+    """A power written as a fraction: x^(-2) as 1/x^2. Not e to a negative expression,
+    which a teacher writes e^(-x) (and the learner typed so): only e^(-2) is 1/e^2."""
+    if not power.is_Pow or not _negative_exponent(power.exp):
+        return False
+    if power.base.is_Rational and not power.base.is_Integer and not power.exp.is_Number:
+        # (1/2)^(-x) stays: 1/(1/2)^x would read back as 2^x, another tree
+        return False
+    return not keeps_e_power(power)
+
+
+def keeps_e_power(power: sympy.Expr) -> bool:
+    """e^(-x), e^(-x^2): e to a negative expression, printed as a power (not 1/e^x)."""
+    return bool(power.is_Pow and power.base is sympy.E and not power.exp.is_Number
+                and _negative_exponent(power.exp))
 
 
 def _negative_exponent(exponent: sympy.Expr) -> bool:

@@ -30,7 +30,7 @@ __all__ = ["to_json", "to_plain", "to_latex", "to_rich", "step_json", "View", "v
 def _display_printer():
     from sympy.printing.str import StrPrinter
 
-    from calctutor.parsing.printer import InputSyntaxPrinter
+    from calctutor.parsing.printer import InputSyntaxPrinter, keeps_e_power
 
     class DisplayPrinter(InputSyntaxPrinter):
         """Our syntax for people: 12*x^2*(2*x^3 + 3) rather than the tree-exact
@@ -39,6 +39,8 @@ def _display_printer():
         def _print_Mul(self, expr):
             args = expr.args
             if len(args) == 2 and args[0] is sympy.S.NegativeOne and not expr.is_Number:
+                return InputSyntaxPrinter._print_Mul(self, expr)
+            if any(keeps_e_power(a) for a in args):  # x*e^(-x), as typed, not x/e^x
                 return InputSyntaxPrinter._print_Mul(self, expr)
             return StrPrinter._print_Mul(self, expr).replace("**", "^")
 
