@@ -55,12 +55,20 @@ def test_a_slip_is_replayed_once_for_every_answer_that_needs_it(monkeypatch):
 def test_shared_work_gives_the_same_verdicts_as_fresh_work(function):
     answers = ["2x cos(x^2)", "cos(x^2)", "2x e^(3x)", "2x/(x^2 + 1)", "1/(x^2 + 1)",
                "2(2x^3 + 3)", "12 x^2 (2x^3 + 3)"]
-    warm = [verdict_document(run_check(function, a)) for a in answers]
+    warm = [_decided(run_check(function, a)) for a in answers]
     cold = []
     for answer in answers:
         problem.clear()
-        cold.append(verdict_document(run_check(function, answer)))
+        cold.append(_decided(run_check(function, answer)))
     assert warm == cold
+
+
+def _decided(verdict) -> dict:
+    """What a verdict says, without the witnesses' reports (their time budgets may end a
+    normalisation earlier on a loaded machine)."""
+    doc = verdict_document(verdict)
+    return {k: doc.get(k) for k in ("correct", "expected", "mistake", "mistakes", "message",
+                                    "counterexample", "diagnosis", "form", "notes")}
 
 
 def test_the_caches_stay_bounded():

@@ -156,3 +156,17 @@ def test_error_carets_show_control_characters_escaped():
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\\x1b" in shown and "\\x07" in shown
     assert shown[caret.index("^")] == "+"
+
+
+def test_piped_lines_on_a_colour_terminal_are_read_plainly(tmp_path):
+    """A pipe is not a screen: no line editor drawing prompts and toolbars into it."""
+    env = dict(os.environ, CALCTUTOR_HOME=str(tmp_path), TERM="xterm-256color")
+    done = subprocess.run([sys.executable, "-m", "calctutor", "repl", "--plain"],
+                          input="f(x) = x^3\nf'(2)\n2x +* 3\n:parse x^4\n", capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "not a terminal" not in done.stdout + done.stderr
+    assert "\x1b" not in done.stdout  # no cursor movement, no toolbar
+    assert "calctutor> f'(2)" in done.stdout and "at x = 2: 12" in done.stdout
+    assert "needs something before it" in done.stdout + done.stderr  # the typo, then on
+    assert "x^4" in done.stdout.split("calctutor> :parse x^4", 1)[1]

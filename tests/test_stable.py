@@ -123,3 +123,19 @@ def test_json_document_and_cli():
 def test_missing_value_is_refused():
     with pytest.raises(CalcError, match="needs a value for y"):
         run_stable("x + y", at="x=1")
+
+
+def test_the_exact_value_survives_cancellation_below_30_digits():
+    # 1 + e^-800 is 1 to 347 digits: one 30-digit evaluation says ln(...) = 0
+    r = run_stable("ln(1 + exp(x))", at="x=-800")
+    assert r.exact > 0
+    assert float(r.exact / sympy.Float(mpmath.log1p(mpmath.exp(-800)), 30)) == pytest.approx(1)
+    assert "outside float64's range" in view.to_plain(r)
+    assert run_stable("sin(x)", at="x=pi").exact.is_zero  # a true 0 is still 0
+
+
+def test_softplus_spelled_out_gets_the_softplus_rewrite():
+    r = run_stable("ln(1 + e^x)", at="x=800")
+    assert math.isinf(r.naive.value)
+    assert r.stable.value == pytest.approx(800.0) and not r.stable.trouble
+    assert r.rewrites[0].name.startswith("softplus")

@@ -65,6 +65,28 @@ def _relative_error(value: float, exact: sympy.Float | None) -> float | None:
 FLOAT_TINY, FLOAT_HUGE = 4.9e-324, 1.7976931348623157e308
 
 
+#: working precisions tried, in digits: a value is believed once two agree
+PRECISIONS = (EXACT_DIGITS, 2 * EXACT_DIGITS, 120, 240, 480, 960, 1920)
+
+
+def _settled(value: sympy.Expr) -> sympy.Expr:
+    """``value`` to EXACT_DIGITS digits that do not change at a higher working precision.
+
+    One evaluation at 30 digits can be all rounding: ln(1 + e^-800) comes out 0, since
+    1 + e^-800 rounds to 1 below 348 digits. So the precision is raised until two
+    successive results agree; a 0 is believed only at the highest precision."""
+    previous = None
+    for digits in PRECISIONS:
+        current = sympy.N(value, digits)
+        if not current.is_Number:
+            return current
+        if current != 0 and previous is not None and previous != 0 and \
+                abs(current - previous) <= abs(current) * sympy.Float(10) ** (-EXACT_DIGITS):
+            return sympy.N(current, EXACT_DIGITS)
+        previous = current
+    return sympy.N(previous, EXACT_DIGITS)
+
+
 def representable(exact: sympy.Float | None) -> bool:
     """Whether float64 can hold the exact value at all."""
     if exact is None or exact.is_zero:
@@ -100,7 +122,7 @@ def run_stable(text: str, at: str | dict | None = None) -> StableResult:
         subs = {sympy.Symbol(k, real=True): v for k, v in point.items()}
         exact, note = None, None
         try:
-            value = sympy.N(expr.xreplace(subs), EXACT_DIGITS)
+            value = _settled(expr.xreplace(subs))
             if value.is_real and value.is_finite:
                 exact = sympy.Float(value, EXACT_DIGITS)
             else:

@@ -53,7 +53,7 @@ def grade(
     # A confirmed counterexample already decides (rule 1): the symbolic witness then gets
     # only its cheap checks, so a wrong answer is answered quickly.
     refuted = found_numeric.status == symbolic.DIFFERENT
-    found_symbolic = symbolic.compare(expected, answer, budget=0.02 if refuted else 1.5,
+    found_symbolic = symbolic.compare(expected, answer, budget=0.25 if refuted else 1.5,
                                       candidates=found_numeric.samples, quick=refuted,
                                       within=function if task == "derivative" else None)
     if found_numeric.status == symbolic.DIFFERENT and found_symbolic.status == symbolic.UNKNOWN:

@@ -245,7 +245,7 @@ def to_plain(result: DiffResult) -> str:
             for layer, left, mid in zip(b.layers, lefts, mids):
                 lines.append(f"  {left.ljust(w1)}   {mid.ljust(w2)}   "
                              f"in {result.variable}: {show(layer.at_variable)}")
-            lines.append(f"  {b.leibniz} = {show(b.product)} = {show(b.result)}")
+            lines.append(f"  {b.leibniz} = " + " = ".join(_product_chain(b)))
     lines += ["", f"result: {_d(result)} {show(result.structure)} = {show(result.derivative)}"]
     art = pretty(result.derivative, unicode=False)
     if "\n" in art:
@@ -328,12 +328,19 @@ def _layer_table(result: DiffResult, b):
     for layer in b.layers:
         table.add_row(layer.name, f"{layer.name} = {show(layer.definition)}",
                       f"{layer.leibniz} = {show(layer.local)}", show(layer.at_variable))
-    caption = Text.assemble(
-        (b.leibniz, "bold"), " = ", (show(b.product), EXPR_STYLE), " = ",
-        (show(b.result), RESULT_STYLE))
+    shown = _product_chain(b)
+    caption = Text.assemble((b.leibniz, "bold"), " = ", *(
+        [(shown[0], EXPR_STYLE), " = ", (shown[1], RESULT_STYLE)] if len(shown) == 2
+        else [(shown[0], RESULT_STYLE)]))
     table.caption = caption
     table.caption_justify = "left"
     return table
+
+
+def _product_chain(breakdown) -> list[str]:
+    """The product of the local slopes, then its tidy form (once, when they read alike)."""
+    product, result = show(breakdown.product), show(breakdown.result)
+    return [product] if product == result else [product, result]
 
 
 def to_rich(result: DiffResult):

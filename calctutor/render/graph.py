@@ -150,12 +150,14 @@ def path_lines(result: GraphResult, unicode: bool = True) -> list[str]:
             factors = dot.join(
                 f"{_d(result, g.nodes[n].id, g.nodes[g.nodes[n].args[k]].id, unicode)}"
                 for n, k in reversed(p.edges))
-            symbolic = dot.join(_paren(to_input(result.formulas[e])) for e in reversed(p.edges))
-            line = f"  {route}:  {factors} = {symbolic or '1'}"
+            wrap = _paren if len(p.edges) > 1 else str  # one factor needs no brackets
+            symbolic = dot.join(wrap(to_input(result.formulas[e])) for e in reversed(p.edges))
+            parts = [symbolic or "1"]
             if p.product is not None:
-                values = dot.join(_paren(num(result.local(*e))) for e in reversed(p.edges))
-                line += f" = {values or '1'} = {num(p.product)}"
-            lines.append(line)
+                values = dot.join(wrap(num(result.local(*e))) for e in reversed(p.edges))
+                parts += [values or "1", num(p.product)]
+            shown = [t for i, t in enumerate(parts) if i == 0 or t != parts[i - 1]]
+            lines.append(f"  {route}:  {factors} = " + " = ".join(shown))
         if ps.total > len(ps.paths):
             lines.append(f"  … and {ps.total - len(ps.paths)} more paths")
         if ps.sum is not None and ps.total:

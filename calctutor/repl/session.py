@@ -156,7 +156,7 @@ class Repl:
     pass a pipe input and ``DummyOutput``); ``console`` is the Rich console for results."""
 
     def __init__(self, *, plain: bool = False, history: bool = True, input=None, output=None,
-                 console=None, watch: bool | None = None) -> None:
+                 console=None, watch: bool | None = None, piped=None) -> None:
         from prompt_toolkit.enums import EditingMode
 
         from calctutor import watchdog
@@ -168,6 +168,13 @@ class Repl:
         #: compute lines in a killable worker (real terminals; tests inject pipes)
         self.watch = (input is None and output is None and console is None
                       and watchdog.can_fork()) if watch is None else watch
+        #: lines from a pipe or file (a text stream), not a terminal: read them plainly,
+        #: echoed after the prompt, with no line editor drawing on a screen that isn't there
+        self.piped = piped
+        if piped is not None and input is None:
+            from prompt_toolkit.input import DummyInput
+
+            input = DummyInput()
         self.ctx = Context(state=ReplState(format="plain" if self.plain else "rich",
                                            mode=setting("steps")),
                            registry=REGISTRY, transcript=Transcript(prompt=PROMPT))
@@ -233,7 +240,10 @@ class Repl:
 
     def _lesson_io(self):
         """A lesson's input/output on this session's terminal (or test pipe)."""
-        from calctutor.termio import TerminalIO
+        from calctutor.termio import StreamIO, TerminalIO
+
+        if self.piped is not None:
+            return StreamIO(self.piped, self._printer().console)
 
         session = PromptSession(input=self.session.input, output=self.session.output)
         return TerminalIO(self._printer().console, session)
@@ -253,7 +263,7 @@ class Repl:
                 self._write(notice, "" if self.plain else "ansiyellow")
             self.ctx.notices.clear()
             try:
-                text = self.session.prompt()
+                text = self._next_line()
             except KeyboardInterrupt:
                 continue  # Ctrl-C: the line is dropped, a fresh prompt comes back
             except EOFError:
@@ -261,6 +271,16 @@ class Repl:
             if text.strip():
                 self.evaluate(text)
         return 0
+
+    def _next_line(self) -> str:
+        if self.piped is None:
+            return self.session.prompt()
+        line = self.piped.readline()
+        if not line:
+            raise EOFError
+        line = line.rstrip("\r\n")
+        self._write(PROMPT + line)
+        return line
 
     def evaluate(self, text: str) -> None:
         """Run one input line and print its replies; never raises for user input."""
@@ -355,5 +375,14 @@ def _line_in_worker(ctx: Context, text: str):
 
 
 def main(plain: bool = False, history: bool = True) -> int:
-    """Entry point used by ``calctutor repl``."""
-    return Repl(plain=plain, history=history).run()
+    """Entry point used by ``calctutor repl``: a line editor on a terminal, plain line
+    reading when the input is a pipe or a file."""
+    piped = None if _is_terminal(sys.stdin) else sys.stdin
+    return Repl(plain=plain, history=history, piped=piped).run()
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False

@@ -99,6 +99,9 @@ def stable_form(expr: sympy.Expr) -> tuple[sympy.Expr, tuple[Rewrite, ...]]:
                 if isinstance(-w, sigmoid):
                     used.append("logsigmoid")
                     return -softplus_stable(visit((-w).args[0]))
+                if isinstance(w, sympy.exp):  # ln(1 + e^u) is softplus(u), spelled out
+                    used.append("softplus")
+                    return softplus_stable(visit(w.args[0]))
                 used.append("log1p")
                 return log1p(visit(w))
         if isinstance(node, sympy.Add) and sympy.S.NegativeOne in node.args:
