@@ -424,6 +424,8 @@ def cases() -> list[Case]:
         # ── issue 16: tracebacks ──
         Case("16 parse 10^400/3", ["parse", "10^400/3"], codes=(0, 2)),
         Case("16 parse 1/0", ["parse", "1/0"], codes=(2,)),
+        Case("16 parse 2^10^400 (fuzz: OverflowError)", ["parse", "2^10^400"], codes=(2,),
+             expect=has("too large")),
         Case("16 diff sin(1/0)", ["diff", "x + sin(0^(-1))"], codes=(2,)),
         Case("16 parse AccumulationBounds", ["limit", "sin(x)", "--at", "oo"], codes=(0, 2)),
         Case("16 max(asin(2), 1)", ["diff", "max(asin(2), x)"], codes=(0, 2)),
