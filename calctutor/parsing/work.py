@@ -9,9 +9,10 @@ request is refused at once instead of running into the time limit.
 
 The limit (5,000) is where the step-by-step derivative stops fitting the default budget:
 its cost grows about linearly in order times size (839 nodes of sin(kx) terms take about
-2 s at order 1, 4 s at order 2, 8 s at order 4), and at order 1 it admits every
-expression the parser admits (programs are refused above ``MAX_PROGRAM_SIZE`` = 5,000
-nodes), so the check only ever bites where an order above 1 meets a large expression.
+2 s at order 1, 4 s at order 2, 8 s at order 4), and at order 1 it admits every single
+expression (2,000 characters make at most about 3,400 nodes) and programs up to about
+``MAX_PROGRAM_SIZE`` (5,000 nodes, the parser's own refusal), so the check bites where an
+order above 1 meets a large expression.
 """
 
 from __future__ import annotations
