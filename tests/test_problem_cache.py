@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from calctutor.commands.batch import _choose, _problem_key
@@ -84,8 +86,10 @@ def _parsed(text):
 
 
 class _FakeWorker:
-    def __init__(self, problems=()):
+    def __init__(self, problems=(), busy_with=None):
         self.problems = {_problem_key(_row(f)) for f in problems}
+        self.task = None if busy_with is None else 0
+        self.current = None if busy_with is None else _problem_key(_row(busy_with))
 
 
 def _row(function):
@@ -99,5 +103,59 @@ def test_a_worker_takes_the_rows_of_the_problems_it_prepared_first():
     assert _choose(waiting, mine, [mine, other]) == 1  # its own problem, though not oldest
     fresh = _FakeWorker()
     assert _choose(waiting, fresh, [fresh, mine, other]) == 2  # a problem nobody prepared
-    busy = [(0, _row("a")), (1, _row("b"))]
-    assert _choose(busy, fresh, [fresh, mine, other]) == 0  # else the oldest row
+    prepared = [(0, _row("a")), (1, _row("b"))]
+    assert _choose(prepared, fresh, [fresh, mine, other]) == 0  # else the oldest row
+
+
+def test_a_worker_waits_for_the_problem_another_is_preparing_then_takes_its_seed():
+    waiting = [(0, _row("a")), (1, _row("a"))]
+    preparing, idle = _FakeWorker(["a"], busy_with="a"), _FakeWorker()
+    assert _choose(waiting, idle, [idle, preparing]) is None  # wait: its result is the seed
+    known = {_problem_key(_row("a")): "2*x"}
+    assert _choose(waiting, idle, [idle, preparing], known) == 0  # seeded now
+    finished = _FakeWorker(["a"])  # not busy: nothing to wait for
+    assert _choose(waiting, idle, [idle, finished]) == 0
+
+
+def test_a_worker_seeded_with_the_expected_derivative_does_not_derive_it(monkeypatch):
+    from calctutor.commands.batch import EXPECTED_KEY, grade_row
+
+    derived = _counting(monkeypatch, expected, "expected_derivative")
+    first = grade_row({"id": 1, "function": "x^2 sin(x)", "answer": "2x sin(x)"})
+    assert len(derived) == 1
+    problem.clear()
+    seeded = grade_row({"id": 2, "function": "x^2 sin(x)", "answer": "2x sin(x)",
+                        EXPECTED_KEY: first["expected"]})
+    assert len(derived) == 1  # taken from the seed
+    assert {k: seeded[k] for k in ("correct", "expected", "mistake")} == \
+        {k: first[k] for k in ("correct", "expected", "mistake")}
+
+
+def test_a_seed_that_does_not_read_back_is_ignored(monkeypatch):
+    from calctutor.commands.batch import EXPECTED_KEY, grade_row
+
+    derived = _counting(monkeypatch, expected, "expected_derivative")
+    doc = grade_row({"id": 1, "function": "x^3", "answer": "3x^2", EXPECTED_KEY: "3 x ^ 2"})
+    assert len(derived) == 1 and doc["correct"]  # the odd text was not trusted
+
+
+def test_workers_share_each_problem_s_expected_derivative(monkeypatch, tmp_path):
+    """One problem, many distinct answers, two workers: the derivation is done once."""
+    from calctutor.commands.batch import grade_rows
+
+    log = tmp_path / "derived.log"
+    original = expected.expected_derivative
+
+    def logged(*args, **kwargs):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(expected, "expected_derivative", logged)
+    rows = [{"id": n, "function": "x^2 sin(x)", "answer": f"{n}x sin(x)"} for n in range(12)]
+    docs = list(grade_rows(rows, jobs=2))
+    assert [d["id"] for d in docs] == list(range(12))
+    assert all("error" not in d for d in docs)
+    # the warm-up row (x^2) is derived in the parent; the problem once, in one worker
+    workers = [line for line in log.read_text().split() if int(line) != os.getpid()]
+    assert len(workers) == 1

@@ -15,7 +15,9 @@ Nothing one record does can stop the batch or cost another record its grade:
   are graded once in the parent; inside a worker, answers are keyed by their parsed
   form, so ``2x cos(x^2)`` and ``2*x*cos(x^2)`` share one grading; a worker takes rows of
   the problems it has already prepared first (expected derivative, compiled values, slip
-  replays: :mod:`calctutor.grading.problem`), so each problem is prepared about once.
+  replays: :mod:`calctutor.grading.problem`), and a row sent to a worker that has not
+  carries its problem's expected derivative as another worker printed it, so each
+  problem is derived once across the workers.
 """
 
 from __future__ import annotations
@@ -327,6 +329,10 @@ def _graded(row: dict[str, Any]) -> dict[str, Any]:
     """The verdict document of a row, shared by every row with the same parsed answer."""
     from calctutor.commands.check import run_check, verdict_document
 
+    expected = row.pop(EXPECTED_KEY, None)
+    if expected is not None:
+        _seed_expected(row, expected)
+
     key = (row["function"], row["variable"], row["order"], row["task"], _answer_key(row))
     cached = _answer_cache.get(key)
     if cached is None:
@@ -340,6 +346,34 @@ def _graded(row: dict[str, Any]) -> dict[str, Any]:
     if "answer" in doc:
         doc["answer_as_typed"] = row["answer"]
     return doc
+
+
+#: a row sent to a worker may carry its problem's expected derivative, as another worker
+#: printed it, so the derivation and its simplification are not done again there
+EXPECTED_KEY = "_expected"
+
+
+def _seed_expected(row: dict[str, Any], text: str) -> None:
+    """Give this worker's problem cache the expected derivative another worker found.
+    Only a derivative task, and only when the text reads back to itself (the printer's
+    promise), so the seeded value is the one this worker would have made."""
+    if row["task"] != "derivative":
+        return
+    try:
+        from calctutor.grading import problem
+        from calctutor.parsing import parse, to_input
+        from calctutor.parsing.builder import carry_out
+        from calctutor.points import choose_variable
+
+        function = carry_out(parse(row["function"]))
+        structured = carry_out(parse(row["function"], evaluate=False))
+        value = parse(text, names=[s.name for s in function.free_symbols])
+        if to_input(value) != text:
+            return
+        variable = choose_variable(function, row["variable"])
+        problem.seed_expected(function, variable, row["order"], structured, value)
+    except Exception:  # noqa: BLE001 - a seed is an optimisation; the worker derives it
+        return
 
 
 def _answer_key(row: dict[str, Any]) -> str:
@@ -386,6 +420,7 @@ class _Worker:
         self.task: int | None = None
         self.started = 0.0
         self.problems: set[tuple] = set()  # problems whose caches this worker holds
+        self.current: tuple | None = None  # the problem of the row it is grading
 
     def submit(self, index: int, row: dict[str, Any]) -> None:
         self.task = index
@@ -500,6 +535,7 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
     lines: dict[int, int] = {}
     students: dict[int, Any] = {}
     rows_sent: dict[int, dict[str, Any]] = {}
+    expected_of: dict[tuple, str] = {}  # each problem's expected derivative, as printed
     next_out = 0
     total = 0
     exhausted = False
@@ -548,9 +584,16 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
                 if worker is None:
                     worker = _Worker()
                     workers.append(worker)
-                index, row = waiting.pop(_choose(waiting, worker, workers))
+                position = _choose(waiting, worker, workers, expected_of)
+                if position is None:  # another worker is preparing these rows' problem
+                    break
+                index, row = waiting.pop(position)
                 rows_sent[index] = row
-                worker.problems.add(_problem_key(row))
+                problem_key = _problem_key(row)
+                if problem_key not in worker.problems and problem_key in expected_of:
+                    row = {**row, EXPECTED_KEY: expected_of[problem_key]}
+                worker.problems.add(problem_key)
+                worker.current = problem_key
                 worker.submit(index, row)
             busy = [w for w in workers if w.task is not None]
             if not busy:
@@ -584,6 +627,10 @@ def _pool(records: Iterator[Record], jobs: int, seconds: float,
                 rows_sent.pop(index, None)
                 if len(results) < 50_000:
                     results[key] = finished
+                if "expected" in finished and "error" not in finished:
+                    function, _, variable, order, task = key
+                    expected_of.setdefault((function, variable, order, task),
+                                           finished["expected"])
                 done[index] = finished
                 for other, other_id in followers.pop(index, []):
                     done[other] = {**finished, "id": other_id}
@@ -597,19 +644,32 @@ def _problem_key(row: dict[str, Any]) -> tuple:
 
 
 def _choose(waiting: list[tuple[int, dict[str, Any]]], worker: _Worker,
-            workers: list[_Worker]) -> int:
-    """Which waiting row ``worker`` grades next: one of a problem it has prepared (its
-    caches serve it: :mod:`calctutor.grading.problem`), else one of a problem no worker
-    has prepared yet, else the oldest. Output order is kept by index, not by this."""
-    owned = set().union(*(w.problems for w in workers if w is not worker)) if workers else set()
-    fresh = None
+            workers: list[_Worker], known: dict[tuple, str] | None = None) -> int | None:
+    """Which waiting row ``worker`` grades next, so each problem is prepared about once:
+    a row of a problem it has prepared (its caches serve it:
+    :mod:`calctutor.grading.problem`), else of a problem no other worker has, else of a
+    problem whose expected derivative is ``known`` (it goes along as a seed), else the
+    oldest. None — wait — when every waiting row's problem is being prepared right now
+    by another, busy worker: its result will be the seed. Output order is kept by index."""
+    known = known or {}
+    others = [w for w in workers if w is not worker]
+    owned = set().union(*(w.problems for w in others)) if others else set()
+    preparing = {w.current for w in others if w.task is not None and w.current not in known}
+    fresh = seedable = free = None
     for position, (_, row) in enumerate(waiting):
         problem = _problem_key(row)
         if problem in worker.problems:
             return position
         if fresh is None and problem not in owned:
             fresh = position
-    return fresh if fresh is not None else 0
+        if seedable is None and problem in known:
+            seedable = position
+        if free is None and problem not in preparing:
+            free = position
+    for choice in (fresh, seedable, free):
+        if choice is not None:
+            return choice
+    return None
 
 
 def _with_line(doc: dict[str, Any], line: int | None) -> dict[str, Any]:

@@ -66,6 +66,13 @@ def expected_derivative(function: sympy.Expr, variable: str | None, order: int,
                                                                    structured))
 
 
+def seed_expected(function: sympy.Expr, variable: str, order: int,
+                  structured: sympy.Expr | None, value: sympy.Expr) -> None:
+    """Record a problem's expected derivative found elsewhere (another batch worker)."""
+    key = (function, structured, variable, order)
+    _expected.get(key, lambda: value)
+
+
 def derivative_values(function: sympy.Expr, variable: str | None, order: int):
     """:func:`calctutor.grading.expected.derivative_values`, compiled once per problem."""
     from calctutor.grading import expected
