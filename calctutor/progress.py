@@ -203,6 +203,18 @@ def _notice_on_stderr(message: str) -> None:
         pass
 
 
+def _remedy(reason: str) -> str:
+    """What the learner can safely do about a database that cannot be written."""
+    text = reason.lower()
+    if "full" in text or "no space" in text or "quota" in text:
+        return "free some disk space"
+    if "readonly" in text or "read-only" in text or "permission" in text or "access" in text:
+        return "make it and its folder writable"
+    if "locked" in text or "busy" in text:
+        return "close the other calctutor session using it"
+    return "fix that, or set CALCTUTOR_HOME to a writable folder"
+
+
 def default_path() -> Path:
     from calctutor.paths import ensure_data_dir
 
@@ -316,8 +328,10 @@ class ProgressStore:
     def _cannot_save(self, reason: str) -> None:
         if self.unsaved_reason is None:
             self.unsaved_reason = reason
-            self._notify(f"progress cannot be saved ({reason}); the lesson goes on, and the "
-                         f"history already saved in {self.path} is kept as it is")
+            self._notify(f"progress cannot be saved ({reason}): the session goes on, but "
+                         f"answers from now on are not kept. The history already saved in "
+                         f"{self.path} is intact: keep that file as it is (it is not damaged), "
+                         f"{_remedy(reason)}, and the next session saves again")
 
     def _write(self, action, default):
         """Run a write; a read-only or full disk turns saving off (once, with a notice)."""

@@ -120,3 +120,12 @@ def test_output_works_under_an_ascii_locale(argv, home):
                           env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("text", ["2^10^400", "2^(10^400/3)", "2^(-10^400)", "(1/3)^(10^400)",
+                                  "x^(10^400)"])
+def test_an_exponent_too_big_for_a_float_is_refused_not_an_overflow(text):
+    # 2^10^400 raised OverflowError (int too large to convert to float) inside the
+    # parser's own size check; 2^(10^400/3) "integer division result too large"
+    with pytest.raises(ParseError, match=r"too large: about 10\^\d+ digits|exponent about 10\^"):
+        parse(text)

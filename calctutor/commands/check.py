@@ -7,6 +7,7 @@ from calctutor.grading.grade import TASKS, grade
 from calctutor.grading.verdict import Verdict, verdict_document  # noqa: F401 - re-exported
 from calctutor.parsing import parse
 from calctutor.parsing.builder import carry_out
+from calctutor.parsing.work import check_derivative_work
 from calctutor.points import choose_variable
 
 
@@ -17,8 +18,10 @@ def run_check(function_text: str, answer_text: str, *, wrt: str | None = None, o
         raise CalcError(f"unknown task {task!r}: use derivative or equivalent")
     if order < 0 or order > 10:
         raise CalcError("the order must be between 0 and 10")
+    function = parse(function_text)
+    check_derivative_work(function, order if task == "derivative" else 0)  # before any d/dx
     # a d/dx typed in the function is carried out: "check 'd/dx x^3' 6x" asks about 3x^2
-    function = carry_out(parse(function_text))
+    function = carry_out(function)
     structured = carry_out(parse(function_text, evaluate=False))
     answer = parse(answer_text, names=[s.name for s in function.free_symbols])
     variable = choose_variable(function, wrt) if task == "derivative" else None
@@ -38,6 +41,7 @@ def run_working(function_text: str, working_text: str, *, wrt: str | None = None
     if order < 1 or order > 10:
         raise CalcError("the order of a working must be between 1 and 10")
     function = parse(function_text)
+    check_derivative_work(function, order)
     structured = parse(function_text, evaluate=False)
     variable = choose_variable(function, wrt)
     return check_working(function, split_lines(working_text), variable, order,

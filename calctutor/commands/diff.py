@@ -8,6 +8,7 @@ import sympy
 
 from calctutor.errors import CalcError
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS
+from calctutor.parsing.work import check_derivative_work
 from calctutor.points import choose_variable
 from calctutor.steps.program import Loaded, load
 from calctutor.timeouts import time_limit
@@ -99,6 +100,7 @@ def run_diff(text: str, wrt: str | None = None, order: int = 1, at=None,
     if order < 0:
         raise CalcError("the order must be 0 or more")
     loaded, wrt, order = requested(load(text), wrt, order)
+    check_derivative_work(loaded.expression, order)
     name = choose_variable(loaded.expression, wrt)
     x = symbol(name)
     notes: list[str] = []

@@ -21,6 +21,7 @@ import sympy
 from calctutor.errors import CalcError
 from calctutor.limits import DEFAULT_TIMEOUT_SECONDS, MAX_INPUT_LENGTH
 from calctutor.parsing import parse, to_input
+from calctutor.parsing.work import check_derivative_work
 from calctutor.points import parse_range, split, to_float
 from calctutor.plotting.evaluate import evaluate
 from calctutor.plotting.figure import Figure, Series, robust_ylim, sample_grid
@@ -148,6 +149,7 @@ def run_taylor(text: str, at: str | None = None, order: int = 2, eval_points: st
     limit = MAX_ORDER if len(symbols) == 1 else MAX_ORDER_MULTI
     if order > limit:
         raise CalcError(f"the order can be at most {limit} here (asked for {order})")
+    check_derivative_work(function, order, what="a Taylor polynomial")
     point = parse_point(at, names) if at else {n: sympy.Integer(0) for n in names}
     unknown = set(point) - set(names)
     if unknown:

@@ -56,17 +56,22 @@ def constant(name: str) -> sympy.Expr:
 def check_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
     """Refuse powers whose exact value or expansion would be astronomically large."""
     if exponent.is_Integer or exponent.is_Rational:
-        size = abs(int(exponent.p)) if exponent.is_Integer else abs(exponent.p / exponent.q)
+        p, q = abs(int(exponent.p)), int(exponent.q)
+        huge = p.bit_length() > 1000  # no float holds it: 2^10^400 stays in integers
+        size = p // q if huge else (p if q == 1 else p / q)
         if base.is_Rational and base not in (0, 1, -1):
             magnitude = max(abs(base.p), abs(base.q))
-            digits = size * math.log10(magnitude) if magnitude.bit_length() < 1000 else (
-                size * magnitude.bit_length() * 0.30103
-            )
+            if huge:
+                digits = size * magnitude.bit_length() * 30103 // 100000
+            elif magnitude.bit_length() < 1000:
+                digits = size * math.log10(magnitude)
+            else:
+                digits = size * magnitude.bit_length() * 0.30103
             if digits > MAX_RESULT_DIGITS:
-                raise LimitExceeded(
-                    f"this power is too large: about {_human(digits)} digits "
-                    f"(the limit is {MAX_RESULT_DIGITS:,})"
-                )
+                shown = _human(digits)
+                shown = shown if shown.startswith("about") else f"about {shown}"
+                raise LimitExceeded(f"this power is too large: {shown} digits "
+                                    f"(the limit is {MAX_RESULT_DIGITS:,})")
         elif not base.is_number and exponent.is_Integer and size > MAX_SYMBOLIC_EXPONENT:
             raise LimitExceeded(
                 f"exponent {_human(size)} is too large (the limit is {MAX_SYMBOLIC_EXPONENT:,})"

@@ -311,8 +311,10 @@ def summary(report):
     if report.mastery is not None:
         lines.append(f"  Mastery of {report.lesson}: ")
         lines.append(f"{_bar(report.mastery)} {report.mastery:.0%}", style=RESULT_STYLE)
-    if report.quit:
+    if report.quit and report.stored:
         lines.append("\nStopped early — everything you answered is saved.", style=NOTE_STYLE)
+    elif report.quit:
+        lines.append("\nStopped early.", style=NOTE_STYLE)
     missed = [o for o in report.outcomes if o.status != "correct"]
     if missed:
         lines.append("\nMissed exercises come back in your next sessions.", style=NOTE_STYLE)
