@@ -89,6 +89,7 @@ def assert_clean_run(out, reason: str, remedy: str) -> None:
     assert reason in note and remedy in note
     assert "keep that file as it is" in note and "aside" not in note  # never "move it aside"
     assert "Summary" in out.stdout  # the lesson ran to its end
+    assert "everything you answered is saved" not in out.stdout  # it was not
 
 
 def test_a_read_only_database_lets_the_lesson_run_and_keeps_the_history(tmp_path,

@@ -107,6 +107,9 @@ class LessonSession:
             catalog = {self.lesson.slug: [e.id for e in self.lesson.exercises]}
             stats = self.store.lesson_stats(catalog)
             self.report.mastery = next((s.mastery for s in stats if s.name == self.lesson.slug), 0.0)
+        # "everything you answered is saved" only when it was
+        self.report.stored = self.store is not None and \
+            getattr(self.store, "unsaved_reason", None) is None
         self.show(view.summary(self.report))
         return self.report
 
