@@ -25,6 +25,9 @@ def main() -> None:
         from calctutor.repl.session import main as repl_main
 
         sys.exit(repl_main(plain="--plain" in args, history="--no-history" not in args))
+    from calctutor import watchdog
+
+    watchdog.mark_command_start()  # a command's budget counts from the learner's Enter
     from calctutor.cli import main as cli_main
 
     cli_main()

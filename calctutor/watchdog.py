@@ -232,6 +232,32 @@ class WorkerDied(Exception):
         self.code = code
 
 
+#: when the learner's command began (time.monotonic() scale), for a one-shot command run
+#: from the console script; None elsewhere (tests, notebooks), where the budget starts at
+#: the fork
+_command_started: float | None = None
+
+
+def mark_command_start() -> None:
+    """Date the command from its process's start, so "stopped after N s" means N seconds
+    after the learner pressed Enter (Python's and the imports' start-up included)."""
+    global _command_started
+    _command_started = time.monotonic() - _process_age()
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux /proc; 0 where that is not available)."""
+    try:
+        with open("/proc/self/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        with open("/proc/uptime", "rb") as handle:
+            uptime = float(handle.read().split()[0])
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        return min(max(0.0, uptime - started), 5.0)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
 def supervise(seconds: float | None = None) -> int | None:
     """Fork; return None in the child (which carries on as the command), and in the
     parent return the child's exit code once it ends. Raises :class:`Stopped` in the
@@ -250,7 +276,8 @@ def supervise(seconds: float | None = None) -> int | None:
     if pid == 0:
         _become_worker()
         return None
-    status = _wait_exit(pid, time.monotonic() + seconds)
+    start = time.monotonic() if _command_started is None else _command_started
+    status = _wait_exit(pid, start + seconds)
     if status is None:
         _kill(pid)
         raise Stopped(seconds)

@@ -209,3 +209,19 @@ def test_no_worker_outlives_its_parent():
     else:
         os.kill(worker, signal.SIGKILL)
         pytest.fail("the worker was still running after its parent was killed")
+
+
+def test_a_command_s_budget_counts_from_its_process_start(monkeypatch):
+    """"stopped after N s" is N seconds after the learner pressed Enter: the time Python
+    and the imports took before the fork is part of the budget."""
+    import time
+
+    from calctutor import watchdog
+
+    age = watchdog._process_age()
+    assert 0.0 <= age <= 5.0  # this test process: capped, never negative
+    monkeypatch.setattr(watchdog, "_process_age", lambda: 1.25)
+    before = time.monotonic()
+    monkeypatch.setattr(watchdog, "_command_started", None)
+    watchdog.mark_command_start()
+    assert before - 1.25 <= watchdog._command_started <= time.monotonic() - 1.25
