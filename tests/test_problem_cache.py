@@ -13,7 +13,10 @@ from calctutor.grading import expected, mutations, problem
 
 @pytest.fixture(autouse=True)
 def fresh_problems():
+    from calctutor.commands import batch
+
     problem.clear()
+    batch._answer_cache.clear()  # rows graded by other tests in this process
     yield
     problem.clear()
 

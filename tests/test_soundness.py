@@ -321,3 +321,27 @@ def test_every_table_row_has_a_real_50_digit_evaluator():
     functions = precise._mp_functions()
     missing = [row.name for row in PRIMITIVES if precise._key(row.numpy) not in functions]
     assert not missing
+
+
+def test_terms_that_cancel_exactly_are_not_a_counterexample():
+    # (x+1)^20 (x-1)^20 - (x^2-1)^20 is 0, but at x = -1060 its terms are 10^121: 50 digits
+    # leave rounding noise of 10^60 there, which must not pass for a difference
+    verdict = run_check("sin(4x+4)", "(x+1)^20*(x-1)^20 - (x^2-1)^20 + 4cos(4x+4)")
+    assert verdict.correct, verdict.message
+    point = {"x": -1060.58}
+    expected, answer = parse("4cos(4x+4)"), parse("(x+1)^20*(x-1)^20 - (x^2-1)^20 + 4cos(4x+4)")
+    assert not precise.differ(expected, answer, point)
+
+
+@pytest.mark.parametrize("answer", ["2x + 10^-30", "2x + 10^-45", "2x - 10^-60"])
+def test_an_answer_off_by_a_tiny_exact_constant_is_wrong(answer):
+    verdict = run_check("x^2", answer)
+    assert not verdict.correct
+    assert verdict.symbolic.status == "different"
+
+
+def test_values_that_print_alike_are_not_shown_as_a_contradiction():
+    verdict = run_check("x", "1 + 10^-45")
+    assert not verdict.correct
+    assert "yours gives 1.0 but the derivative is 1.0" not in verdict.message
+    assert "differ beyond them" in verdict.message

@@ -62,6 +62,8 @@ def _is_zero(expr: sympy.Expr) -> bool | None:
     is t), False if it is a provably non-zero number, else None."""
     if expr == 0:
         return True
+    if expr.is_Rational:  # exact: 10^-45 is not 0, however small
+        return False
     if expr.is_number:
         if expr.has(sympy.zoo, sympy.nan, sympy.oo, sympy.S.NegativeInfinity):
             return None
@@ -160,6 +162,17 @@ def _rational_nonzero(expr: sympy.Expr) -> bool:
     return any(_is_zero(c) is False for c in coefficients)
 
 
+def _exact_constant_gap(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """a - b is a non-zero rational number exactly (after expanding): then they differ at
+    every point where both are defined, by more than any precision could hide."""
+    try:
+        with time_limit(0.2, "an exact difference"):
+            gap = sympy.expand(a - b)
+    except (ComputationTimeout, TypeError, ValueError, RecursionError):
+        return False
+    return bool(gap.is_Rational and gap != 0)
+
+
 #: the normal forms a quick comparison tries (expanding, cancelling, denesting radicals)
 QUICK_ATTEMPTS = 3
 
@@ -170,13 +183,15 @@ _PLAIN = (0.7, -1.3, 2.5, 0.2, -4.0, 11.0, 150.0, -0.45)
 def _confirm(a: sympy.Expr, b: sympy.Expr, how: str, candidates, start: float,
              within: sympy.Expr | None = None) -> SymbolicFinding:
     """'different' only with a point where both are defined and differ in 50 digits."""
-    names = sorted({s.name for s in a.free_symbols | b.free_symbols})
+    names = sorted({s.name for s in a.free_symbols | b.free_symbols
+                    | (within.free_symbols if within is not None else set())})
     points = [dict(p) for p in candidates if set(names) <= set(p)]
     if not names:
         points = [{}]
     else:
         points += [{n: _PLAIN[(i + k) % len(_PLAIN)] for k, n in enumerate(names)}
                    for i in range(len(_PLAIN))]
+    exact_gap = _exact_constant_gap(a, b)
     for point in points[:16]:
         if time.perf_counter() - start > 3.0:
             break
@@ -186,7 +201,7 @@ def _confirm(a: sympy.Expr, b: sympy.Expr, how: str, candidates, start: float,
             continue
         if within is not None and precise.value_at(within, point) is None:
             continue
-        if not precise.agree(va, vb) and precise.differ(a, b, point):
+        if exact_gap or not precise.agree(va, vb) and precise.differ(a, b, point):
             return SymbolicFinding(DIFFERENT, how, time.perf_counter() - start, point,
                                    (float(va), float(vb)))
     return SymbolicFinding(UNKNOWN, f"{how}, but no point where both are defined confirmed it",
