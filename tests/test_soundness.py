@@ -345,3 +345,10 @@ def test_values_that_print_alike_are_not_shown_as_a_contradiction():
     assert not verdict.correct
     assert "yours gives 1.0 but the derivative is 1.0" not in verdict.message
     assert "differ beyond them" in verdict.message
+
+
+def test_a_bump_s_landmark_is_found_even_with_no_time_left():
+    """A loaded machine once let exp(-10^5 (x + 37)^2) through: its landmark was skipped
+    when the landmark budget ran out, so no sample came near the bump."""
+    exprs = [parse("exp(x/40)/40"), parse("exp(x/40)/40 + exp(-10^5*(x + 37)^2)")]
+    assert -37.0 in sampling.landmarks(exprs, "x", ["x"], budget=0.0).centres

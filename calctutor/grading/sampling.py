@@ -313,10 +313,12 @@ def landmarks(exprs: list[sympy.Expr], var: str, names: list[str], budget: float
     solved = []
     for kind, items in (("edge", edges), ("bump", bumps)):
         for item in items:
-            if time.perf_counter() - start > budget:
-                break
             target = item if kind == "edge" else sympy.diff(item, x)
             if x not in target.free_symbols:
+                continue
+            # past the budget only the landmarks solved at once are still found (a bump
+            # exp(-k(x - c)^2) has the linear edge x = c): a loaded machine must not lose them
+            if time.perf_counter() - start > budget and not _linear_or_quadratic(target, x):
                 continue
             if target.free_symbols != {x}:
                 if kind == "edge":
@@ -346,6 +348,13 @@ def landmarks(exprs: list[sympy.Expr], var: str, names: list[str], budget: float
     centres = sorted(set(centres), key=abs)[: 2 * MAX_LANDMARKS]
     scale = max([scale] + [abs(v) for v in kept])
     return Landmarks(tuple(boundaries), tuple(centres), scale, smallest, tuple(solved))
+
+
+def _linear_or_quadratic(target: sympy.Expr, x: sympy.Symbol) -> bool:
+    try:
+        return bool(target.is_polynomial(x) and sympy.degree(target, x) <= 2)
+    except (sympy.PolynomialError, TypeError, ValueError):
+        return False
 
 
 _ROOTS: dict = {}
