@@ -34,7 +34,7 @@ def _ours() -> list[str]:
 
 def _isympy() -> list[str] | None:
     exe = shutil.which("isympy", path=str(Path(sys.executable).parent)) or shutil.which("isympy")
-    return [exe, "--no-ipython"] if exe else None
+    return [exe, "--console", "python"] if exe else None  # the plain console, as ours is
 
 
 def _first_prompt(argv: list[str], prompt: list[str], env: dict, derivative: bool = False):

@@ -62,14 +62,14 @@ def _big(nodes: int):
 
 def _ours_big(expr) -> None:
     from calctutor.parsing.builder import symbol
-    from calctutor.render.diff import _step_line, _walk_views, view
+    from calctutor.render.diff import step_line, view, walk_views
     from calctutor.steps import derive
 
     _fresh()
     derivation = derive(expr, symbol("x"))
     for top in derivation.steps:
-        for v, _ in _walk_views(view(top)):
-            _step_line(v.step, v.collapsed)
+        for v, _ in walk_views(view(top)):
+            step_line(v.step, v.collapsed)
 
 
 def run(quick: bool) -> list[dict]:

@@ -50,14 +50,23 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(HERE))
     rows: list[dict] = []
+    failed: list[str] = []
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")
         if args.only and name not in args.only:
             continue
         started = time.perf_counter()
         print(f"running {path.name} ...", file=sys.stderr, flush=True)
-        module = _load(path)
-        for row in module.run(args.quick):
+        try:
+            module = _load(path)
+            found = list(module.run(args.quick))
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the rest
+            failed.append(name)
+            print(f"  FAILED: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            rows.append({"benchmark": name, "case": "FAILED", "ours": None, "baseline": None,
+                         "unit": "", "note": f"{type(exc).__name__}: {exc}"[:200]})
+            continue
+        for row in found:
             row.setdefault("benchmark", name)
             rows.append(row)
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
@@ -82,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     Console(width=160).print(table)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str))
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

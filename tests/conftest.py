@@ -32,6 +32,37 @@ def data_dir() -> Path:
     return DATA
 
 
+class TerminalLog:
+    """What a pexpect child printed, kept for the failure message of a terminal test."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def flush(self) -> None:
+        pass
+
+    def __str__(self) -> str:
+        return "".join(self.parts)
+
+
+def spawn_lesson(home: Path, seed: int, **env: str):
+    """``calctutor lesson chain-rule --seed SEED`` in a 40x100 pseudo-terminal, with its
+    output collected: (child, log)."""
+    import pexpect
+
+    full_env = {**os.environ, "CALCTUTOR_HOME": str(home), "PROMPT_TOOLKIT_NO_CPR": "1",
+                "TERM": "xterm", "COLUMNS": "100", "LINES": "40", **env}
+    argv = calctutor_command() + ["lesson", "chain-rule", "--seed", str(seed)]
+    child = pexpect.spawn(argv[0], argv[1:], env=full_env, encoding="utf-8", timeout=60,
+                          dimensions=(40, 100))
+    log = TerminalLog()
+    child.logfile_read = log
+    return child, log
+
+
 def calctutor_command() -> list[str]:
     """The argv prefix that starts the installed ``calctutor``.
 

@@ -4,13 +4,12 @@ budget and Ctrl-C cancels that answer only — the lesson, its pace and its prog
 from __future__ import annotations
 
 import io
-import os
 import textwrap
 import time
 
 import pexpect
 import pytest
-from conftest import calctutor_command
+from conftest import spawn_lesson
 from rich.console import Console
 
 from calctutor import watchdog
@@ -89,13 +88,7 @@ SLOW_GRADER = textwrap.dedent(f"""
 def test_ctrl_c_in_a_terminal_cancels_the_slow_answer_not_the_lesson(tmp_path):
     (tmp_path / "sitecustomize.py").write_text(SLOW_GRADER, encoding="utf-8")
     first = _first()
-    env = {**os.environ, "CALCTUTOR_HOME": str(tmp_path / "home"), "PROMPT_TOOLKIT_NO_CPR": "1",
-           "TERM": "xterm", "PYTHONPATH": str(tmp_path)}
-    argv = calctutor_command() + ["lesson", "chain-rule", "--seed", str(SEED)]
-    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=60,
-                          dimensions=(40, 100))
-    seen: list[str] = []
-    child.logfile_read = _Collect(seen)
+    child, seen = spawn_lesson(tmp_path / "home", SEED, PYTHONPATH=str(tmp_path))
     try:
         child.expect_exact("> ")
         child.sendline("exercises")
@@ -113,21 +106,12 @@ def test_ctrl_c_in_a_terminal_cancels_the_slow_answer_not_the_lesson(tmp_path):
         child.expect_exact("Summary")
         child.expect(pexpect.EOF)
     except (pexpect.TIMEOUT, pexpect.EOF):
-        pytest.fail("the lesson did not go on after Ctrl-C; terminal log:\n" + "".join(seen))
+        pytest.fail("the lesson did not go on after Ctrl-C; terminal log:\n" + str(seen))
     finally:
         child.close()
-    assert child.exitstatus == 0, "".join(seen)
+    assert child.exitstatus == 0, str(seen)
 
 
-class _Collect:
-    def __init__(self, sink: list[str]) -> None:
-        self.sink = sink
-
-    def write(self, text: str) -> None:
-        self.sink.append(text)
-
-    def flush(self) -> None:
-        pass
 
 
 def test_errors_cross_back_from_a_worker_whole():

@@ -9,7 +9,7 @@ import subprocess
 
 import pexpect
 import pytest
-from conftest import calctutor_command
+from conftest import calctutor_command, spawn_lesson
 
 from calctutor.lessons.loader import load_lesson
 from calctutor.lessons.templates import draw
@@ -26,13 +26,7 @@ def command() -> list[str]:
 def test_chain_rule_lesson_in_a_terminal(tmp_path):
     first = draw("chain-rule", load_lesson("chain-rule").exercise("sin-linear"), SEED)
     dropped = f"cos({to_input(first.function.args[0])})"
-    env = {**os.environ, "CALCTUTOR_HOME": str(tmp_path), "PROMPT_TOOLKIT_NO_CPR": "1",
-           "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
-    argv = command() + ["lesson", "chain-rule", "--seed", str(SEED)]
-    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=60,
-                          dimensions=(40, 100))
-    log = []
-    child.logfile_read = _Collect(log)
+    child, log = spawn_lesson(tmp_path, SEED)
     try:
         child.expect_exact("The chain rule")
         child.expect_exact("> ")  # the pause after the first page
@@ -56,24 +50,13 @@ def test_chain_rule_lesson_in_a_terminal(tmp_path):
         child.expect_exact("Summary")
         child.expect(pexpect.EOF)
     except (pexpect.TIMEOUT, pexpect.EOF):
-        pytest.fail("the lesson did not behave as expected; terminal log:\n" + "".join(log))
+        pytest.fail("the lesson did not behave as expected; terminal log:\n" + str(log))
     child.close()
-    assert child.exitstatus == 0, "".join(log)
+    assert child.exitstatus == 0, str(log)
 
     out = subprocess.run(command() + ["progress", "--json"], capture_output=True, text=True,
-                         env=env, check=True)
+                         env={**os.environ, "CALCTUTOR_HOME": str(tmp_path)}, check=True)
     lessons = {row["name"]: row for row in json.loads(out.stdout)["lessons"]}
     assert lessons["chain-rule"]["attempts"] == 2
     assert lessons["chain-rule"]["correct"] == 1
     assert lessons["chain-rule"]["checkpoints"] == 1
-
-
-class _Collect:
-    def __init__(self, sink: list[str]) -> None:
-        self.sink = sink
-
-    def write(self, text: str) -> None:
-        self.sink.append(text)
-
-    def flush(self) -> None:
-        pass

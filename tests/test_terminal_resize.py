@@ -4,13 +4,11 @@ session keeps answering, with the right derivative and its history intact."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pexpect
 import pytest
-from conftest import calctutor_command
-from test_lesson_e2e import _Collect
+from conftest import spawn_lesson
 from test_repl_e2e import ANSI, Repl
 
 from calctutor.lessons.loader import load_lesson
@@ -95,13 +93,7 @@ def test_history_written_across_resizes_is_complete(tmp_path):
 def test_a_lesson_keeps_going_through_resizes(tmp_path):
     seed = 5
     first = draw("chain-rule", load_lesson("chain-rule").exercise("sin-linear"), seed)
-    env = {**os.environ, "CALCTUTOR_HOME": str(tmp_path), "PROMPT_TOOLKIT_NO_CPR": "1",
-           "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
-    argv = calctutor_command() + ["lesson", "chain-rule", "--seed", str(seed)]
-    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=60,
-                          dimensions=(40, 100))
-    log: list[str] = []
-    child.logfile_read = _Collect(log)
+    child, log = spawn_lesson(tmp_path, seed)
     try:
         child.expect_exact("The chain rule")
         child.expect_exact("> ")
@@ -126,7 +118,7 @@ def test_a_lesson_keeps_going_through_resizes(tmp_path):
         child.expect(pexpect.EOF)
     except (pexpect.TIMEOUT, pexpect.EOF):
         pytest.fail("the lesson did not survive the resizes; terminal log:\n"
-                    + ANSI.sub("", "".join(log)))
+                    + ANSI.sub("", str(log)))
     child.close()
-    assert child.exitstatus == 0, ANSI.sub("", "".join(log))
-    assert "Traceback" not in "".join(log)
+    assert child.exitstatus == 0, ANSI.sub("", str(log))
+    assert "Traceback" not in str(log)
