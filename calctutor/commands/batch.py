@@ -398,17 +398,15 @@ def _seed_expected(row: dict[str, Any], text: str) -> None:
     if row["task"] != "derivative":
         return
     try:
+        from calctutor.commands.check import read_problem
         from calctutor.grading import problem
         from calctutor.parsing import parse, to_input
-        from calctutor.parsing.builder import carry_out
-        from calctutor.points import choose_variable
 
-        function = carry_out(parse(row["function"]))
-        structured = carry_out(parse(row["function"], evaluate=False))
+        function, structured, variable = read_problem(row["function"], wrt=row["variable"],
+                                                      order=row["order"])
         value = parse(text, names=[s.name for s in function.free_symbols])
         if to_input(value) != text:
             return
-        variable = choose_variable(function, row["variable"])
         problem.seed_expected(function, variable, row["order"], structured, value)
     except Exception:  # noqa: BLE001 - a seed is an optimisation; the worker derives it
         return

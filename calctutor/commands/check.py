@@ -18,18 +18,28 @@ def run_check(function_text: str, answer_text: str, *, wrt: str | None = None, o
         raise CalcError(f"unknown task {task!r}: use derivative or equivalent")
     if order < 0 or order > 10:
         raise CalcError("the order must be between 0 and 10")
-    function = parse(function_text)
-    check_derivative_work(function, order if task == "derivative" else 0)  # before any d/dx
-    # a d/dx typed in the function is carried out: "check 'd/dx x^3' 6x" asks about 3x^2
-    function = carry_out(function)
-    structured = carry_out(parse(function_text, evaluate=False))
+    function, structured, variable = read_problem(function_text, wrt=wrt, order=order,
+                                                  task=task)
     answer = parse(answer_text, names=[s.name for s in function.free_symbols])
-    variable = choose_variable(function, wrt) if task == "derivative" else None
     verdict = grade(function, answer, task=task, variable=variable, order=order,
                     structured=structured)
     verdict.function_text = function_text
     verdict.answer_text = answer_text
     return verdict
+
+
+def read_problem(function_text: str, *, wrt: str | None = None, order: int = 1,
+                 task: str = "derivative"):
+    """(function, structured, variable) of a problem, read the one way every grader reads
+    it — ``check``, and a batch worker seeding its caches (so their keys agree). The work
+    limit is checked before any d/dx typed in the function is carried out ("check 'd/dx
+    x^3' 6x" asks about 3x^2)."""
+    function = parse(function_text)
+    check_derivative_work(function, order if task == "derivative" else 0)
+    function = carry_out(function)
+    structured = carry_out(parse(function_text, evaluate=False))
+    variable = choose_variable(function, wrt) if task == "derivative" else None
+    return function, structured, variable
 
 
 # ── checked working, line by line ───────────────────────────────────────────────────
